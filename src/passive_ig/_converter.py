@@ -1,0 +1,264 @@
+"""The one private cattrs converter: JSON values to records and back, strictly.
+
+This is the first of two tiers of checks. It checks *shape*: every required key
+is present, no unknown key is, and every value has its declared type. cattrs is
+lenient by default (``1`` becomes ``"1"``, ``1.7`` becomes ``1``, a string is an
+iterable of characters); the hooks here refuse all of that. Rules across records
+and files live in :mod:`passive_ig._integrity`.
+
+``structure_file`` never raises on the first problem: it returns every problem of
+a file, each with the file name and a JSON path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import attrs
+import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory, is_sequence
+from cattrs.errors import ForbiddenExtraKeysError
+
+from .errors import DataProblem
+from .records import NotAvailable
+
+__all__ = ["converter", "structure_file", "unstructure"]
+
+T = TypeVar("T")
+
+
+class _Rejected(ValueError):
+    """A value the strict hooks refuse; its message is shown as is."""
+
+
+def _type_name(tp: object) -> str:
+    names = {str: "a string", int: "an integer", bool: "true or false", dt.date: "a date"}
+    return names.get(tp, getattr(tp, "__name__", str(tp)))  # type: ignore[call-overload]
+
+
+def _json_name(obj: object) -> str:
+    if obj is None:
+        return "null"
+    if isinstance(obj, bool):
+        return "a boolean"
+    if isinstance(obj, (int, float)):
+        return "a number"
+    if isinstance(obj, str):
+        return "a string"
+    if isinstance(obj, list):
+        return "a list"
+    if isinstance(obj, dict):
+        return "an object"
+    return type(obj).__name__
+
+
+def _structure_str(obj: object, _: type) -> str:
+    if not isinstance(obj, str):
+        raise _Rejected(f"expected a string, got {_json_name(obj)} ({obj!r})")
+    return obj
+
+
+def _structure_int(obj: object, _: type) -> int:
+    if isinstance(obj, bool) or not isinstance(obj, int):
+        raise _Rejected(f"expected an integer, got {_json_name(obj)} ({obj!r})")
+    return obj
+
+
+def _structure_bool(obj: object, _: type) -> bool:
+    if not isinstance(obj, bool):
+        raise _Rejected(f"expected true or false, got {_json_name(obj)} ({obj!r})")
+    return obj
+
+
+def _structure_date(obj: object, _: type) -> dt.date:
+    if not isinstance(obj, str):
+        raise _Rejected(f"expected a date as 'YYYY-MM-DD', got {_json_name(obj)} ({obj!r})")
+    try:
+        if len(obj) != 10:
+            raise ValueError(obj)
+        return dt.date.fromisoformat(obj)
+    except ValueError:
+        raise _Rejected(f"expected a date as 'YYYY-MM-DD', got {obj!r}") from None
+
+
+def _is_enum(tp: object) -> bool:
+    return isinstance(tp, type) and issubclass(tp, enum.Enum)
+
+
+def _enum_hook(tp: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
+    by_value = {member.value: member for member in tp}
+    allowed = ", ".join(repr(value) for value in by_value)
+
+    def structure_enum(obj: object, _: type) -> enum.Enum:
+        if isinstance(obj, str) and obj in by_value:
+            return by_value[obj]
+        raise _Rejected(f"expected one of {allowed}, got {obj!r}")
+
+    return structure_enum
+
+
+def _union_args(tp: object) -> tuple[Any, ...] | None:
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return typing.get_args(tp)
+    return None
+
+
+def _has_not_available(tp: object) -> bool:
+    args = _union_args(tp)
+    return args is not None and NotAvailable in args
+
+
+def _not_available_union_hook(tp: object, conv: cattrs.Converter) -> Callable[[object, type], Any]:
+    args = _union_args(tp) or ()
+    allows_none = type(None) in args
+    rest = [arg for arg in args if arg is not NotAvailable and arg is not type(None)]
+    if len(rest) != 1:  # pragma: no cover - a records.py mistake, caught by the tests
+        raise TypeError(f"unsupported union {tp!r}")
+    inner = rest[0]
+    inner_hook = conv.get_structure_hook(inner)
+    na_hook = conv.get_structure_hook(NotAvailable)
+
+    def structure_optional_fact(obj: object, _: type) -> object:
+        if obj is None:
+            if allows_none:
+                return None
+            raise _Rejected(
+                "expected a value or {'not_available': '<reason>'}, got null"
+            )
+        if isinstance(obj, dict) and "not_available" in obj:
+            return na_hook(obj, NotAvailable)
+        return inner_hook(obj, inner)
+
+    return structure_optional_fact
+
+
+def _strict_tuple_hook(tp: object, conv: cattrs.Converter) -> Callable[[object, type], Any]:
+    base = homogenous_tuple_structure_factory(tp, conv)  # type: ignore[arg-type]
+
+    def structure_tuple(obj: object, cl: type) -> object:
+        if not isinstance(obj, list):
+            raise _Rejected(f"expected a list, got {_json_name(obj)} ({obj!r})")
+        return base(obj, cl)
+
+    return structure_tuple
+
+
+def _is_homogeneous_tuple(tp: object) -> bool:
+    if typing.get_origin(tp) is not tuple:
+        return False
+    args = typing.get_args(tp)
+    return len(args) == 2 and args[1] is Ellipsis
+
+
+def _strict_attrs_hook(tp: type, conv: cattrs.Converter) -> Callable[[object, type], Any]:
+    base = cattrs.gen.make_dict_structure_fn(tp, conv, _cattrs_forbid_extra_keys=True)
+
+    def structure_record(obj: object, cl: type) -> object:
+        if not isinstance(obj, dict):
+            raise _Rejected(f"expected an object, got {_json_name(obj)} ({obj!r})")
+        return base(obj, cl)
+
+    return structure_record
+
+
+def _structure_not_available(obj: object, _: type) -> NotAvailable:
+    if not isinstance(obj, dict) or set(obj) != {"not_available"}:
+        raise _Rejected(f"expected {{'not_available': '<reason>'}}, got {obj!r}")
+    reason = obj["not_available"]
+    if not isinstance(reason, str) or not reason.strip():
+        raise _Rejected(f"the reason a fact is not available must be a non-empty string, got {reason!r}")
+    return NotAvailable(reason=reason)
+
+
+def _unstructure_not_available(value: NotAvailable) -> dict[str, str]:
+    return {"not_available": value.reason}
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_structure_hook_factory(_is_enum, _enum_hook)
+    conv.register_structure_hook_factory(
+        lambda tp: cattrs.gen.has(tp) if isinstance(tp, type) else False,
+        lambda tp: _strict_attrs_hook(tp, conv),
+    )
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_hook)
+    conv.register_structure_hook_factory(_has_not_available, _not_available_union_hook)
+    conv.register_structure_hook(NotAvailable, _structure_not_available)
+    conv.register_unstructure_hook(NotAvailable, _unstructure_not_available)
+    return conv
+
+
+converter = _make_converter()
+
+
+def unstructure(record: object) -> Any:
+    """Turn a record (or a tuple of them) into plain JSON-ready values."""
+    return converter.unstructure(record)
+
+
+def _format_exception(exc: BaseException, tp: type | None) -> str:
+    if isinstance(exc, _Rejected):
+        return str(exc)
+    if isinstance(exc, ForbiddenExtraKeysError):
+        keys = ", ".join(sorted(exc.extra_fields))
+        return f"unknown key(s) {keys} (not part of the format)"
+    if isinstance(exc, KeyError):
+        return "required key missing"
+    return cattrs.v.format_exception(exc, tp)
+
+
+@attrs.frozen
+class Structured(Generic[T]):
+    """The records of one file that structured, where each stood, and every problem."""
+
+    records: tuple[T, ...]
+    positions: tuple[int, ...]
+    problems: tuple[DataProblem, ...]
+
+
+def structure_file(data: object, tp: type[T], *, file: str) -> Structured[T]:
+    """Structure a file that holds a JSON list of records of type ``tp``.
+
+    Returns the records that structured and a problem for everything that did not.
+    """
+    if not isinstance(data, list):
+        problem = DataProblem(file=file, path="$", message=f"expected a list, got {_json_name(data)}")
+        return Structured(records=(), positions=(), problems=(problem,))
+    records: list[T] = []
+    positions: list[int] = []
+    problems: list[DataProblem] = []
+    hook = converter.get_structure_hook(tp)
+    for index, item in enumerate(data):
+        try:
+            records.append(hook(item, tp))
+            positions.append(index)
+        except Exception as exc:  # noqa: BLE001 - every problem is reported, not raised
+            problems.extend(_problems(exc, file=file, path=f"$[{index}]"))
+    return Structured(records=tuple(records), positions=tuple(positions), problems=tuple(problems))
+
+
+def structure_one(data: object, tp: type[T], *, file: str) -> tuple[T | None, tuple[DataProblem, ...]]:
+    """Structure a file that holds a single JSON object (the manifest)."""
+    try:
+        return converter.get_structure_hook(tp)(data, tp), ()
+    except Exception as exc:  # noqa: BLE001
+        return None, tuple(_problems(exc, file=file, path="$"))
+
+
+def _problems(exc: BaseException, *, file: str, path: str) -> list[DataProblem]:
+    problems = []
+    for line in cattrs.transform_error(exc, path=path, format_exception=_format_exception):
+        message, _, where = line.rpartition(" @ ")
+        problems.append(DataProblem(file=file, path=where or path, message=message or line))
+    return problems

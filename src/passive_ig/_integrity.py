@@ -1,0 +1,250 @@
+"""The second tier of data checks: rules across records and files.
+
+The converter has already checked shape. Here: the forms of codes, references
+between records and files (sources, codes, payers, coverage documents, diagnosis
+lists, places of service, taxonomies, modifiers), date ranges, and what bundled
+data may never hold (a licensed CPT descriptor, a record without sources). Every
+problem is collected, each with its file and JSON path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from . import codes as _codes
+from .errors import DataProblem, InvalidInputError
+from .records import (
+    BillingCode,
+    BillingRule,
+    ClinicalWorkflowStep,
+    CodeRange,
+    CoverageDetermination,
+    DescriptorKind,
+    DiagnosisCode,
+    DiagnosisList,
+    Effective,
+    Manifest,
+    Modifier,
+    NotAvailable,
+    Origin,
+    PayerPolicy,
+    PlaceOfService,
+    ProviderTaxonomy,
+    RelatedCode,
+    SiteOfCareRule,
+    SiteOfService,
+)
+
+__all__ = ["check_data_set"]
+
+# Which field of which record refers to which collection. A field holds one key
+# or a tuple of keys; NotAvailable and None are skipped.
+REFERENCES: dict[tuple[type, str], str] = {
+    (RelatedCode, "code"): "codes",
+    (PayerPolicy, "codes"): "codes",
+    (PayerPolicy, "payer"): "payers",
+    (PayerPolicy, "coverage_determinations"): "coverage",
+    (BillingRule, "codes"): "codes",
+    (BillingRule, "modifiers"): "modifiers",
+    (CoverageDetermination, "codes"): "codes",
+    (CoverageDetermination, "diagnosis_lists"): "diagnosis_lists",
+    (DiagnosisList, "applies_to"): "codes",
+    (DiagnosisList, "payer"): "payers",
+    (DiagnosisList, "determination"): "coverage",
+    (BillingCode, "indications"): "diagnosis_lists",
+    (BillingCode, "taxonomies"): "taxonomies",
+    (SiteOfService, "place_of_service"): "places_of_service",
+    (SiteOfCareRule, "preferred"): "places_of_service",
+    (SiteOfCareRule, "non_preferred"): "places_of_service",
+    (Modifier, "payers"): "payers",
+    (Modifier, "not_with"): "modifiers",
+    (ClinicalWorkflowStep, "code"): "codes",
+}
+
+# The form every key of a collection must have, as a validator that returns the
+# canonical form (a key that is not already canonical is a problem too).
+FORMATS: dict[str, Callable[[object], str]] = {
+    "codes": _codes.validate_code,
+    "modifiers": _codes.validate_modifier,
+    "places_of_service": _codes.validate_place_of_service,
+}
+
+KEY_FIELDS: dict[type, str] = {
+    BillingCode: "code",
+    Modifier: "code",
+    PlaceOfService: "code",
+    ProviderTaxonomy: "code",
+}
+
+FILES = {
+    "sources": "sources.json",
+    "codes": "codes.json",
+    "modifiers": "modifiers.json",
+    "payers": "payers.json",
+    "policies": "policies.json",
+    "coverage": "coverage.json",
+    "diagnosis_lists": "diagnosis_lists.json",
+    "places_of_service": "places_of_service.json",
+    "taxonomies": "taxonomies.json",
+    "workflow_steps": "workflow.json",
+}
+
+
+def _walk(value: object, path: str) -> Iterator[tuple[object, str]]:
+    """Yield every record nested in ``value`` (itself included) with its JSON path."""
+    if attrs.has(type(value)):
+        yield value, path
+        for field in attrs.fields(type(value)):
+            yield from _walk(getattr(value, field.name), f"{path}.{field.name}")
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{path}[{index}]")
+
+
+def _as_keys(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, tuple):
+        return tuple(item for item in value if isinstance(item, str))
+    return ()
+
+
+def _check_form(validate: Callable[[object], str], value: str) -> str | None:
+    try:
+        clean = validate(value)
+    except InvalidInputError as exc:
+        return str(exc)
+    if clean != value:
+        return f"{value!r} is not in canonical form; write {clean!r}"
+    return None
+
+
+def check_data_set(
+    collections: Mapping[str, tuple[Any, ...]],
+    keys: Mapping[str, set[str]],
+    manifest: Manifest | None,
+) -> list[DataProblem]:
+    """Every cross-record problem of a whole data set; ``keys`` holds each collection's keys."""
+    problems: list[DataProblem] = []
+    for name, records in collections.items():
+        file = FILES[name]
+        for index, record in enumerate(records):
+            for problem in _check_record(record, f"$[{index}]", keys):
+                problems.append(DataProblem(file=file, path=problem[0], message=problem[1]))
+    if manifest is not None:
+        for index, source in enumerate(manifest.sources):
+            if source not in keys["sources"]:
+                problems.append(
+                    DataProblem(
+                        file="manifest.json", path=f"$.sources[{index}]",
+                        message=f"unknown source {source!r}",
+                    )
+                )
+    return problems
+
+
+def _check_record(
+    record: object, root: str, keys: Mapping[str, set[str]]
+) -> Iterator[tuple[str, str]]:
+    bundled = getattr(record, "origin", Origin.BUNDLED) is Origin.BUNDLED
+    top_sources = getattr(record, "sources", None)
+    if isinstance(top_sources, tuple) and not top_sources:
+        yield f"{root}.sources", "a record must cite at least one source"
+    for item, path in _walk(record, root):
+        kind = type(item)
+        key_field = KEY_FIELDS.get(kind)
+        if key_field is not None and item is record:
+            value = getattr(item, key_field)
+            validate = FORMATS.get(_collection_of(kind))
+            if validate is not None:
+                message = _check_form(validate, value)
+                if message:
+                    yield f"{path}.{key_field}", message
+        sources = getattr(item, "sources", None)
+        if isinstance(sources, tuple):
+            for index, source in enumerate(sources):
+                if source not in keys["sources"]:
+                    yield f"{path}.sources[{index}]", f"unknown source {source!r}"
+        for field in attrs.fields(kind):
+            target = REFERENCES.get((kind, field.name))
+            if target is None:
+                continue
+            value = getattr(item, field.name)
+            many = isinstance(value, tuple)
+            for index, key in enumerate(_as_keys(value)):
+                where = f"{path}.{field.name}[{index}]" if many else f"{path}.{field.name}"
+                if key not in keys[target]:
+                    yield where, _unknown(target, key, keys[target])
+        if isinstance(item, Effective):
+            yield from _check_effective(item, path)
+        if isinstance(item, CoverageDetermination) and isinstance(item.revised, dt.date):
+            start = item.effective.start
+            if isinstance(start, dt.date) and item.revised < start:
+                yield f"{path}.revised", f"revised {item.revised} before it took effect {start}"
+        if isinstance(item, CodeRange):
+            yield from _check_range(item, path)
+        if isinstance(item, DiagnosisCode):
+            message = _check_form(_codes.validate_diagnosis, item.code)
+            if message:
+                yield f"{path}.code", message
+        if isinstance(item, BillingCode):
+            if bundled and not isinstance(item.descriptor, NotAvailable) and (
+                item.descriptor.kind is DescriptorKind.LICENSED
+            ):
+                yield f"{path}.descriptor.kind", (
+                    "the bundled data may only hold paraphrases; licensed CPT text "
+                    "belongs in a user overlay"
+                )
+            for index, link in enumerate(item.related):
+                if link.code == item.code:
+                    yield f"{path}.related[{index}].code", "a code cannot be related to itself"
+        if isinstance(item, ProviderTaxonomy) and not (
+            len(item.code) == 10 and item.code.endswith("X") and item.code.isalnum()
+        ):
+            yield f"{path}.code", f"{item.code!r} is not a NUCC taxonomy code (10 characters ending in X)"
+
+
+def _collection_of(kind: type) -> str:
+    return {
+        BillingCode: "codes",
+        Modifier: "modifiers",
+        PlaceOfService: "places_of_service",
+        ProviderTaxonomy: "taxonomies",
+    }[kind]
+
+
+def _unknown(target: str, key: str, known: set[str]) -> str:
+    noun = {
+        "codes": "billing code",
+        "modifiers": "modifier",
+        "payers": "payer",
+        "coverage": "coverage document",
+        "diagnosis_lists": "diagnosis list",
+        "places_of_service": "place of service",
+        "taxonomies": "taxonomy",
+    }.get(target, "record")
+    message = f"unknown {noun} {key!r}"
+    suggestions = _codes.nearest(key, sorted(known), limit=1)
+    if suggestions:
+        message += f" (nearest: {suggestions[0]!r})"
+    return message
+
+
+def _check_effective(item: Effective, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(item.start, dt.date) and isinstance(item.end, dt.date) and item.end < item.start:
+        yield f"{path}.end", f"ends {item.end} before it starts {item.start}"
+
+
+def _check_range(item: CodeRange, path: str) -> Iterator[tuple[str, str]]:
+    for field in ("first", "last"):
+        message = _check_form(_codes.validate_code, getattr(item, field))
+        if message:
+            yield f"{path}.{field}", message
+            return
+    same_shape = len(item.first) == len(item.last) and item.first[0].isdigit() == item.last[0].isdigit()
+    if not same_shape or item.last < item.first:
+        yield path, f"{item.first!r} to {item.last!r} is not a range of codes"

@@ -1,0 +1,623 @@
+"""The typed records passive_ig answers with.
+
+Every record is a frozen, slotted, keyword-only attrs class: immutable, hashable
+by value, picklable and deep-copyable. Collections are tuples, kinds are
+:class:`enum.Enum` members, dates are :class:`datetime.date`.
+
+Two values deserve a word:
+
+* :class:`NotAvailable` stands where a fact is unknown: the sources we have do
+  not establish it. It carries the reason. An empty tuple means the opposite:
+  we know there is nothing.
+* ``sources`` on a record is a tuple of source ids; ``registry.sources_of(record)``
+  turns them into :class:`Source` records with publisher, URL and confidence.
+
+Records are built by the registry from the bundled JSON; you rarely construct one
+yourself, except in an overlay or a test.
+"""
+
+import datetime as _dt
+import enum
+
+import attrs
+
+__all__ = [
+    "BillingCode",
+    "BillingRule",
+    "BillingUnit",
+    "ClinicalWorkflowStep",
+    "CodeKind",
+    "CodeRange",
+    "CodeStatus",
+    "CodeSystem",
+    "Confidence",
+    "CoverageDetermination",
+    "Descriptor",
+    "DescriptorKind",
+    "DeterminationKind",
+    "DiagnosisCode",
+    "DiagnosisList",
+    "DocumentationItem",
+    "Effective",
+    "ExamplePlan",
+    "Manifest",
+    "Measure",
+    "Modifier",
+    "NotAvailable",
+    "Origin",
+    "Payer",
+    "PayerKind",
+    "PayerPolicy",
+    "PlaceOfService",
+    "PolicyDocument",
+    "PriorAuthStatus",
+    "PriorAuthorization",
+    "ProviderTaxonomy",
+    "RelatedCode",
+    "RelationKind",
+    "Role",
+    "Route",
+    "SiteOfCareRule",
+    "SiteOfService",
+    "Source",
+    "TaxonomyKind",
+]
+
+frozen = attrs.frozen(kw_only=True)
+
+
+# --------------------------------------------------------------------------- values
+
+
+@frozen
+class NotAvailable:
+    """A fact our sources do not establish, with the reason.
+
+    Distinct from an empty tuple (we know there is none) and from ``None`` (the
+    field does not apply, e.g. a code whose descriptor names no unit).
+
+    >>> NotAvailable(reason="the contractor was not retrieved")
+    NotAvailable(reason='the contractor was not retrieved')
+    """
+
+    reason: str
+
+    def __str__(self) -> str:
+        return f"not available ({self.reason})"
+
+
+class Origin(enum.Enum):
+    """Where a record came from: the bundled data or a user's overlay."""
+
+    BUNDLED = "bundled"
+    USER = "user"
+
+
+class Confidence(enum.Enum):
+    """How far a source can be trusted.
+
+    ``PRIMARY`` is the issuer's own publication (CMS, a MAC, the payer);
+    ``PRIMARY_MIRROR`` is primary text read through a third-party copy;
+    ``SECONDARY`` is a coding reference, aggregator or manufacturer guide.
+    Unverified facts are never shipped.
+    """
+
+    PRIMARY = "primary"
+    PRIMARY_MIRROR = "primary-mirror"
+    SECONDARY = "secondary"
+
+
+@frozen
+class Effective:
+    """When something applies.
+
+    ``start`` is the first day, or :class:`NotAvailable` when our sources do not
+    give it. ``end`` is the last day, ``None`` when it is still in effect, or
+    :class:`NotAvailable` when whether or when it ended is unknown.
+    """
+
+    start: _dt.date | NotAvailable
+    end: _dt.date | NotAvailable | None = None
+
+    def covers(self, day: _dt.date) -> bool:
+        """Whether ``day`` falls inside the period. Unknown bounds are treated as open."""
+        if isinstance(self.start, _dt.date) and day < self.start:
+            return False
+        return not (isinstance(self.end, _dt.date) and day > self.end)
+
+
+@frozen
+class Source:
+    """A document a fact rests on."""
+
+    id: str
+    publisher: str
+    title: str
+    url: str
+    confidence: Confidence
+    as_of: _dt.date | NotAvailable
+    note: str = ""
+    origin: Origin = Origin.BUNDLED
+
+
+@frozen
+class Manifest:
+    """What the data set is: its version, the day it describes, and where it came from."""
+
+    data_version: str
+    as_of: _dt.date
+    title: str
+    description: str
+    sources: tuple[str, ...]
+    files: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- codes
+
+
+class CodeSystem(enum.Enum):
+    """The code set a billing code belongs to."""
+
+    CPT = "CPT"
+    HCPCS = "HCPCS"
+
+
+class CodeKind(enum.Enum):
+    """What a billing code pays for."""
+
+    IMMUNE_GLOBULIN_PRODUCT = "immune-globulin-product"
+    """A CPT product code of the 90281-90399 family: the supply of the product only."""
+    DRUG_PRODUCT = "drug-product"
+    """A HCPCS Level II drug code, billed in units of the product."""
+    ADMINISTRATION = "administration"
+    """Giving the product: infusion, injection or push."""
+    HOME_INFUSION_SERVICES = "home-infusion-services"
+    """Items and services for giving IVIG at home (Medicare Q2052)."""
+    PREADMINISTRATION = "preadministration"
+    """Services before an IVIG infusion (the historical G0332)."""
+
+
+class CodeStatus(enum.Enum):
+    """Whether a code can still be billed."""
+
+    ACTIVE = "active"
+    DELETED = "deleted"
+
+
+class Route(enum.Enum):
+    """How a product is given."""
+
+    INTRAVENOUS = "intravenous"
+    SUBCUTANEOUS = "subcutaneous"
+    INTRAMUSCULAR = "intramuscular"
+    ANY = "any"
+
+
+class DescriptorKind(enum.Enum):
+    """Whose words a descriptor is.
+
+    CPT descriptors are AMA copyright, so the bundled data only ever holds
+    ``PARAPHRASE``. A user holding a licence can add ``LICENSED`` text in an overlay.
+    """
+
+    PARAPHRASE = "paraphrase"
+    LICENSED = "licensed"
+
+
+@frozen
+class Descriptor:
+    """What a code means, in plain language."""
+
+    text: str
+    kind: DescriptorKind = DescriptorKind.PARAPHRASE
+
+    @property
+    def is_paraphrase(self) -> bool:
+        """True when this is our own wording, not an official descriptor."""
+        return self.kind is DescriptorKind.PARAPHRASE
+
+
+class Measure(enum.Enum):
+    """What a billing unit counts."""
+
+    MILLIGRAM = "mg"
+    INTERNATIONAL_UNIT = "IU"
+    MILLILITRE = "mL"
+    VIAL = "vial"
+    HOUR = "hour"
+    INFUSION_DAY = "infusion day"
+    SERVICE = "service"
+
+
+@frozen
+class BillingUnit:
+    """One billing unit of a code, e.g. 500 mg for the IVIG J-codes."""
+
+    quantity: int
+    measure: Measure
+
+    def __str__(self) -> str:
+        if self.quantity == 1:
+            return f"per {self.measure.value}"
+        return f"per {self.quantity} {self.measure.value}"
+
+
+class RelationKind(enum.Enum):
+    """How a related code relates to the code that lists it."""
+
+    ADMINISTRATION = "administration"
+    """Bill this administration code beside the product code."""
+    PRODUCT_SPECIFIC_HCPCS = "product-specific-hcpcs"
+    """A HCPCS code that names the product, used where a payer wants it instead."""
+    GENERIC_CPT = "generic-cpt"
+    """The CPT product code that this product-specific HCPCS code stands in for."""
+    SIBLING_PRODUCT = "sibling-product"
+    """Another immune globulin product code of the same family."""
+    ADD_ON = "add-on"
+    """Reported in addition to this code, never alone."""
+    PRIMARY = "primary"
+    """The code this add-on code is reported with."""
+    HOME_INFUSION_SERVICES = "home-infusion-services"
+    """The bundle of home infusion items and services for this drug."""
+    REPLACED_BY = "replaced-by"
+    REPLACES = "replaces"
+    PREADMINISTRATION = "preadministration"
+
+
+@frozen
+class RelatedCode:
+    """A link from one billing code to another, with the kind of link and its sources."""
+
+    code: str
+    kind: RelationKind
+    note: str = ""
+    sources: tuple[str, ...]
+
+
+@frozen
+class SiteOfService:
+    """A setting where the service is typically given, with its place-of-service codes.
+
+    ``place_of_service`` is :class:`NotAvailable` where no code for the setting is
+    verified (there is, for instance, no verified code for an infusion center).
+    """
+
+    setting: str
+    place_of_service: tuple[str, ...] | NotAvailable
+    sources: tuple[str, ...]
+
+
+@frozen
+class BillingCode:
+    """A CPT or HCPCS Level II code and what a biller needs to know about it."""
+
+    code: str
+    system: CodeSystem
+    kind: CodeKind
+    descriptor: Descriptor | NotAvailable
+    service_type: str
+    routes: tuple[Route, ...] | NotAvailable
+    billing_unit: BillingUnit | NotAvailable | None
+    """``None``: the descriptor names no unit, so one line reports the supply given."""
+    products: tuple[str, ...] = ()
+    """Brand names the code covers, where the code is product-specific."""
+    single_dose_container: bool | NotAvailable
+    """Whether the drug comes in single-dose containers (drives the JW/JZ rules)."""
+    typical_sites: tuple[SiteOfService, ...] | NotAvailable
+    related: tuple[RelatedCode, ...]
+    indications: tuple[str, ...] | NotAvailable
+    """Ids of the diagnosis lists that apply (see ``registry.diagnosis_lists``)."""
+    taxonomies: tuple[str, ...] | NotAvailable
+    """NUCC provider taxonomy codes of the providers who typically bill it."""
+    effective: Effective
+    status: CodeStatus | NotAvailable
+    notes: tuple[str, ...] = ()
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED
+
+    @property
+    def is_multi_route(self) -> bool:
+        """True when one code covers more than one route (JA/JB then say which)."""
+        return isinstance(self.routes, tuple) and len(self.routes) > 1
+
+
+@frozen
+class DiagnosisCode:
+    """An ICD-10-CM code on a diagnosis list, with a condition of use where one applies."""
+
+    code: str
+    note: str = ""
+
+
+@frozen
+class DiagnosisList:
+    """ICD-10-CM codes that a policy or guide ties to a service.
+
+    ``complete`` is False when the source list was cut off: the codes shown are on
+    the list, but a code missing from it may still be covered.
+    """
+
+    id: str
+    title: str
+    payer: str | None
+    determination: str | None
+    applies_to: tuple[str, ...]
+    codes: tuple[DiagnosisCode, ...]
+    complete: bool
+    note: str = ""
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED
+
+    def __contains__(self, code: object) -> bool:
+        return any(entry.code == code for entry in self.codes)
+
+
+@frozen
+class PlaceOfService:
+    """A CMS place-of-service code."""
+
+    code: str
+    name: str | NotAvailable
+    home_type: bool
+    """Accepted as a home for Medicare's home IVIG benefit (Q2052 and the drug line)."""
+    effective: Effective
+    note: str = ""
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED
+
+
+class TaxonomyKind(enum.Enum):
+    """Whether a NUCC taxonomy code describes an organization or an individual."""
+
+    ORGANIZATION = "organization"
+    INDIVIDUAL = "individual"
+
+
+@frozen
+class ProviderTaxonomy:
+    """A NUCC health care provider taxonomy code."""
+
+    code: str
+    name: str
+    kind: TaxonomyKind
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED
+
+
+# --------------------------------------------------------------------------- modifiers
+
+
+@frozen
+class CodeRange:
+    """An inclusive range of codes of one shape, e.g. 90281 to 90399; one code when equal."""
+
+    first: str
+    last: str
+
+    def __contains__(self, code: object) -> bool:
+        return (
+            isinstance(code, str)
+            and len(code) == len(self.first)
+            and code[:1].isdigit() == self.first[:1].isdigit()
+            and self.first <= code <= self.last
+        )
+
+    def __str__(self) -> str:
+        return self.first if self.first == self.last else f"{self.first}-{self.last}"
+
+
+@frozen
+class Modifier:
+    """A CPT or HCPCS modifier and the rules for it on immune globulin claims.
+
+    ``placeholder`` marks a value that is not a real modifier (the source
+    publication's "00", meaning no modifier); it must never be sent on a claim.
+    """
+
+    code: str
+    name: str
+    description: str
+    when_to_use: str
+    when_not_to_use: str | NotAvailable
+    applies_to: tuple[CodeRange, ...] | NotAvailable
+    not_on: tuple[CodeRange, ...] = ()
+    """Codes this modifier must not be reported on."""
+    payers: tuple[str, ...]
+    """Ids of the payers whose rules this comes from; empty for a general coding convention."""
+    not_with: tuple[str, ...] = ()
+    """Modifiers that must not be reported on the same line."""
+    effective: Effective
+    placeholder: bool = False
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED
+
+
+# --------------------------------------------------------------------------- payers
+
+
+class PayerKind(enum.Enum):
+    """What sort of payer this is."""
+
+    COMMERCIAL = "commercial"
+    FEDERATION = "federation"
+    """Independent plans under one brand, each setting its own policy (Blue Cross Blue Shield)."""
+    GOVERNMENT = "government"
+
+
+@frozen
+class Payer:
+    """A payer, with the names billing staff call it by."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: PayerKind
+    note: str = ""
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED
+
+
+class PriorAuthStatus(enum.Enum):
+    """Whether a payer requires prior authorization (precertification)."""
+
+    REQUIRED = "required"
+    NOT_REQUIRED = "not-required"
+    VARIES_BY_PLAN = "varies-by-plan"
+    NOT_AVAILABLE = "not-available"
+
+
+@frozen
+class PriorAuthorization:
+    """A payer's prior authorization requirement, with what it asks for."""
+
+    status: PriorAuthStatus
+    detail: str
+    effective: Effective
+    sources: tuple[str, ...]
+
+
+@frozen
+class SiteOfCareRule:
+    """A payer's steer on where the infusion is given.
+
+    ``preferred`` and ``non_preferred`` are place-of-service codes; settings with
+    no verified code (a standalone infusion center) are named in ``preferred_settings``.
+    """
+
+    summary: str
+    document: str | None
+    preferred: tuple[str, ...]
+    preferred_settings: tuple[str, ...] = ()
+    non_preferred: tuple[str, ...]
+    exceptions: str = ""
+    effective: Effective
+    sources: tuple[str, ...]
+
+
+@frozen
+class PolicyDocument:
+    """A published policy: its number, title, where to read it and when it took effect."""
+
+    number: str | NotAvailable
+    title: str
+    issuer: str
+    url: str | NotAvailable
+    effective: Effective
+    note: str = ""
+    sources: tuple[str, ...]
+
+
+@frozen
+class BillingRule:
+    """A billing rule a payer states, in our words, with a stable id."""
+
+    id: str
+    summary: str
+    codes: tuple[str, ...] = ()
+    modifiers: tuple[str, ...] = ()
+    effective: Effective
+    sources: tuple[str, ...]
+
+
+@frozen
+class ExamplePlan:
+    """One plan of a federation (a Blue Cross Blue Shield licensee) and its own policy."""
+
+    name: str
+    note: str = ""
+    documents: tuple[PolicyDocument, ...]
+    prior_authorization: PriorAuthorization | NotAvailable
+    site_of_care: tuple[SiteOfCareRule, ...] | NotAvailable
+    sources: tuple[str, ...]
+
+
+@frozen
+class PayerPolicy:
+    """What one payer says about the codes it governs: coverage, prior authorization,
+    site of care, its documents, its billing rules and the coverage determinations
+    that apply."""
+
+    id: str
+    payer: str
+    codes: tuple[str, ...]
+    coverage_summary: str
+    prior_authorization: PriorAuthorization
+    site_of_care: tuple[SiteOfCareRule, ...] | NotAvailable
+    documents: tuple[PolicyDocument, ...]
+    billing_rules: tuple[BillingRule, ...]
+    coverage_determinations: tuple[str, ...] = ()
+    example_plans: tuple[ExamplePlan, ...] = ()
+    not_available: tuple[NotAvailable, ...] = ()
+    """Facts a biller would want from this payer that our sources do not give."""
+    as_of: _dt.date
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED
+
+
+class DeterminationKind(enum.Enum):
+    """The kind of Medicare coverage document."""
+
+    NCD = "national-coverage-determination"
+    LCD = "local-coverage-determination"
+    BILLING_ARTICLE = "billing-and-coding-article"
+    POLICY_ARTICLE = "policy-article"
+    MANUAL = "manual"
+    STATUTE = "statute"
+    REGULATION = "regulation"
+    DEMONSTRATION = "demonstration"
+
+
+@frozen
+class CoverageDetermination:
+    """A Medicare coverage document: an NCD, an LCD, a billing article, a manual section,
+    a statute or rule, with its contractor where known and what it sets."""
+
+    id: str
+    kind: DeterminationKind
+    title: str
+    contractor: str | NotAvailable | None
+    """The MAC that issued it; ``None`` for national documents."""
+    effective: Effective
+    revised: _dt.date | NotAvailable | None = None
+    summary: str
+    rules: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    diagnosis_lists: tuple[str, ...] = ()
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED
+
+
+# --------------------------------------------------------------------------- workflow
+
+
+class Role(enum.Enum):
+    """Who does a workflow step."""
+
+    PHYSICIAN = "physician"
+    PHARMACY = "pharmacy"
+    NURSING = "nursing"
+    BILLING = "billing"
+
+
+@frozen
+class DocumentationItem:
+    """Something the record must show at a workflow step, and why."""
+
+    key: str
+    what: str
+    why: str = ""
+    sources: tuple[str, ...]
+
+
+@frozen
+class ClinicalWorkflowStep:
+    """One step of the clinical workflow for a code, in order, with what it must document."""
+
+    code: str
+    order: int
+    role: Role
+    title: str
+    activities: tuple[str, ...]
+    documentation: tuple[DocumentationItem, ...]
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED

@@ -1,0 +1,584 @@
+"""The registry: the bundled data (or yours), loaded on first use, looked up one way.
+
+``from passive_ig import registry`` gives the default registry over the bundled
+data. Importing it reads nothing; each collection is read and structured the
+first time it is used, once, under a lock, so threads can share one registry.
+
+Every collection behaves the same way:
+
+>>> from passive_ig import registry
+>>> registry.codes["cpt 90283"].code
+'90283'
+>>> registry.codes.get("99999") is None
+True
+>>> "J1459" in registry.codes
+True
+>>> registry.payers["UHC"].name
+'UnitedHealthcare'
+>>> registry.codes["90285"]
+Traceback (most recent call last):
+...
+passive_ig.errors.UnknownCodeError: no billing code '90285' in codes; did you mean '90284', '90283' or '90287'?
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import attrs
+
+from . import codes as _codes
+from .errors import (
+    DataError,
+    DataProblem,
+    InvalidInputError,
+    UnknownCodeError,
+    UnknownKeyError,
+    UnknownModifierError,
+    UnknownPayerError,
+    UnknownRecordError,
+)
+from .records import (
+    BillingCode,
+    ClinicalWorkflowStep,
+    CoverageDetermination,
+    DiagnosisList,
+    Manifest,
+    Modifier,
+    NotAvailable,
+    Origin,
+    Payer,
+    PayerPolicy,
+    PlaceOfService,
+    PriorAuthorization,
+    ProviderTaxonomy,
+    RelatedCode,
+    Source,
+)
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from ._converter import Structured
+
+__all__ = ["Collection", "Registry", "registry"]
+
+R = TypeVar("R")
+
+MANIFEST_FILE = "manifest.json"
+
+
+def _casefold_key(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(value, "an id as a string", what="record id")
+    return value.strip().casefold()
+
+
+def _payer_key(value: str) -> str:
+    return "".join(ch for ch in value.casefold() if ch.isalnum())
+
+
+@attrs.frozen
+class _Spec:
+    """How one collection is stored: its file, record type, key and lookup rules."""
+
+    name: str
+    file: str
+    record_type: type[Any]
+    key: Callable[[Any], str]
+    normalize: Callable[[object], str]
+    error: type[UnknownKeyError]
+
+
+def _step_key(step: ClinicalWorkflowStep) -> str:
+    return f"{step.code}/{step.order}"
+
+
+def _normalize_step(value: object) -> str:
+    if not isinstance(value, str) or "/" not in value:
+        raise InvalidInputError(value, "'CODE/ORDER', e.g. '90283/1'", what="workflow step key")
+    code, _, order = value.partition("/")
+    return f"{_codes.validate_code(code)}/{order.strip()}"
+
+
+def _normalize_payer(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(value, "a payer name or alias as a string", what="payer")
+    return _payer_key(value)
+
+
+SPECS: tuple[_Spec, ...] = (
+    _Spec("sources", "sources.json", Source, lambda r: r.id, _casefold_key, UnknownRecordError),
+    _Spec("codes", "codes.json", BillingCode, lambda r: r.code, _codes.validate_code, UnknownCodeError),
+    _Spec(
+        "modifiers", "modifiers.json", Modifier, lambda r: r.code, _codes.validate_modifier,
+        UnknownModifierError,
+    ),
+    _Spec("payers", "payers.json", Payer, lambda r: r.id, _normalize_payer, UnknownPayerError),
+    _Spec("policies", "policies.json", PayerPolicy, lambda r: r.id, _casefold_key, UnknownRecordError),
+    _Spec(
+        "coverage", "coverage.json", CoverageDetermination, lambda r: r.id, _casefold_key,
+        UnknownRecordError,
+    ),
+    _Spec(
+        "diagnosis_lists", "diagnosis_lists.json", DiagnosisList, lambda r: r.id, _casefold_key,
+        UnknownRecordError,
+    ),
+    _Spec(
+        "places_of_service", "places_of_service.json", PlaceOfService, lambda r: r.code,
+        _codes.validate_place_of_service, UnknownRecordError,
+    ),
+    _Spec(
+        "taxonomies", "taxonomies.json", ProviderTaxonomy, lambda r: r.code, _casefold_key,
+        UnknownRecordError,
+    ),
+    _Spec(
+        "workflow_steps", "workflow.json", ClinicalWorkflowStep, _step_key, _normalize_step,
+        UnknownRecordError,
+    ),
+)
+SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
+DATA_FILES = (MANIFEST_FILE, *(spec.file for spec in SPECS))
+
+
+class Collection(Generic[R]):
+    """One kind of record, looked up by key.
+
+    ``collection[key]`` returns the record or raises a :class:`KeyError` subclass
+    that names the key and suggests the nearest known ones; ``collection.get(key)``
+    returns ``None`` instead. Keys are cleaned first, so ``" cpt 90283 "`` and
+    ``"90283"`` are the same key; a key that cannot be valid raises a ``ValueError``.
+    Iterating yields the records in data order.
+    """
+
+    __slots__ = ("_name", "_registry", "_spec")
+
+    def __init__(self, registry: Registry, spec: _Spec) -> None:
+        self._registry = registry
+        self._spec = spec
+        self._name = spec.name
+
+    def _index(self) -> _Index[R]:
+        return self._registry._index(self._name)
+
+    def _resolve(self, key: object) -> tuple[str, R | None]:
+        index = self._index()
+        clean = self._spec.normalize(key)
+        found = index.by_key.get(clean)
+        if found is None and index.aliases:
+            canonical = index.aliases.get(clean)
+            if canonical is not None:
+                found = index.by_key[canonical]
+        if found is None and self._spec.normalize is _casefold_key:
+            found = index.by_folded.get(clean)
+        return clean, found
+
+    def __getitem__(self, key: str) -> R:
+        clean, found = self._resolve(key)
+        if found is None:
+            index = self._index()
+            probe = key.strip() if self._spec.name == "payers" else clean
+            raise self._spec.error(
+                key, _codes.nearest(probe, index.suggestion_keys), collection=self._name
+            )
+        return found
+
+    def get(self, key: str, default: R | None = None) -> R | None:
+        """The record for ``key``, or ``default`` when there is none (or the key is malformed)."""
+        try:
+            _, found = self._resolve(key)
+        except InvalidInputError:
+            return default
+        return default if found is None else found
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return self._resolve(key)[1] is not None
+        except InvalidInputError:
+            return False
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self._index().records)
+
+    def __len__(self) -> int:
+        return len(self._index().records)
+
+    def keys(self) -> tuple[str, ...]:
+        """The canonical keys, in data order."""
+        return self._index().display_keys
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The records as plain dicts (JSON-ready), e.g. for ``pandas.DataFrame(...)``."""
+        from ._converter import unstructure
+
+        return [unstructure(record) for record in self]
+
+    def __repr__(self) -> str:
+        state = f"{len(self)} records" if self._registry._is_loaded(self._name) else "not loaded yet"
+        return f"<Collection {self._name}: {state}>"
+
+
+@attrs.frozen
+class _Index(Generic[R]):
+    records: tuple[R, ...]
+    by_key: dict[str, R]
+    by_folded: dict[str, R]
+    display_keys: tuple[str, ...]
+    aliases: dict[str, str]
+    suggestion_keys: tuple[str, ...]
+
+
+def _build_index(spec: _Spec, records: tuple[Any, ...]) -> _Index[Any]:
+    by_key = {spec.key(record): record for record in records}
+    display_keys = tuple(spec.key(record) for record in records)
+    suggestion_keys = display_keys
+    aliases: dict[str, str] = {}
+    if spec.name == "payers":
+        by_key = {_payer_key(record.id): record for record in records}
+        suggestion_keys = tuple(name for r in records for name in (r.name, *r.aliases))
+        for record in records:
+            for name in (record.name, *record.aliases):
+                aliases.setdefault(_payer_key(name), _payer_key(record.id))
+    return _Index(
+        records=records,
+        by_key=by_key,
+        by_folded={spec.key(record).casefold(): record for record in records},
+        display_keys=display_keys,
+        aliases=aliases,
+        suggestion_keys=suggestion_keys,
+    )
+
+
+class _Reader:
+    """Reads the data files of one data set (bundled package data or a directory)."""
+
+    def __init__(self, root: Traversable | os.PathLike[str] | str, label: str) -> None:
+        if isinstance(root, (str, os.PathLike)):
+            from pathlib import Path
+
+            root = Path(root)
+        self.root: Traversable = root  # type: ignore[assignment]
+        self.label = label
+
+    def exists(self, name: str) -> bool:
+        return self.root.joinpath(name).is_file()
+
+    def read(self, name: str) -> tuple[object, tuple[DataProblem, ...]]:
+        try:
+            raw = self.root.joinpath(name).read_bytes()
+        except FileNotFoundError:
+            return None, (DataProblem(file=name, path="$", message="file missing"),)
+        try:
+            return json.loads(raw), ()
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            where = (
+                f"line {exc.lineno} column {exc.colno}: {exc.msg}"
+                if isinstance(exc, json.JSONDecodeError)
+                else str(exc)
+            )
+            return None, (DataProblem(file=name, path="$", message=f"not valid JSON ({where})"),)
+
+
+def _bundled_root() -> Traversable:
+    import importlib_resources
+
+    return importlib_resources.files("passive_ig").joinpath("data")
+
+
+def _mark_user(record: Any) -> Any:
+    return attrs.evolve(record, origin=Origin.USER) if hasattr(record, "origin") else record
+
+
+class Registry:
+    """Typed, citable facts about billing immune globulin, over one data set.
+
+    Use the default ``passive_ig.registry`` for the bundled data,
+    :meth:`from_directory` for another data set of the same format, and
+    :meth:`with_overlay` to add or replace records with your own.
+    """
+
+    def __init__(self, reader: _Reader | None = None) -> None:
+        self._reader = reader if reader is not None else _Reader(_bundled_root(), "bundled data")
+        self._lock = threading.RLock()
+        self._indexes: dict[str, _Index[Any]] = {}
+        self._manifest: Manifest | None = None
+        self._verified = False
+        self.sources: Collection[Source] = Collection(self, SPEC_BY_NAME["sources"])
+        """Every source a fact rests on, by id."""
+        self.codes: Collection[BillingCode] = Collection(self, SPEC_BY_NAME["codes"])
+        """CPT and HCPCS codes, by code (``"90283"``, ``"cpt 90283"``, ``"j1459"``)."""
+        self.modifiers: Collection[Modifier] = Collection(self, SPEC_BY_NAME["modifiers"])
+        """Modifiers, by code (``"JW"``, ``"25"``); ``"00"`` is a placeholder, not a modifier."""
+        self.payers: Collection[Payer] = Collection(self, SPEC_BY_NAME["payers"])
+        """The five payers, by id, name or alias (``"UHC"``, ``"BCBS"``, ``"CMS"``)."""
+        self.policies: Collection[PayerPolicy] = Collection(self, SPEC_BY_NAME["policies"])
+        """Payer policies, by id (``"medicare-90283"``); see also :meth:`policy`."""
+        self.coverage: Collection[CoverageDetermination] = Collection(
+            self, SPEC_BY_NAME["coverage"]
+        )
+        """Medicare coverage documents (NCD, LCDs, articles, manual sections), by id."""
+        self.diagnosis_lists: Collection[DiagnosisList] = Collection(
+            self, SPEC_BY_NAME["diagnosis_lists"]
+        )
+        """ICD-10-CM lists that policies tie to the codes, by id."""
+        self.places_of_service: Collection[PlaceOfService] = Collection(
+            self, SPEC_BY_NAME["places_of_service"]
+        )
+        """Place-of-service codes, by code (``"11"``)."""
+        self.taxonomies: Collection[ProviderTaxonomy] = Collection(
+            self, SPEC_BY_NAME["taxonomies"]
+        )
+        """NUCC provider taxonomy codes, by code."""
+        self.workflow_steps: Collection[ClinicalWorkflowStep] = Collection(
+            self, SPEC_BY_NAME["workflow_steps"]
+        )
+        """Clinical workflow steps, by ``"CODE/ORDER"``; see also :meth:`workflow`."""
+
+    # ------------------------------------------------------------------ constructors
+
+    @classmethod
+    def from_directory(cls, path: os.PathLike[str] | str) -> Registry:
+        """A registry over the data set in ``path``, validated in full now.
+
+        The directory holds the same files as the bundled data. Raises
+        :class:`~passive_ig.errors.DataError` listing every problem found.
+        """
+        registry = cls(_Reader(path, str(path)))
+        registry.load_all()
+        return registry
+
+    def with_overlay(self, path: os.PathLike[str] | str) -> Registry:
+        """A new registry: this one's records plus those in the overlay directory ``path``.
+
+        The overlay holds any of the data files (not the manifest); each record
+        replaces the record with the same key, or is added. Overlay records are
+        validated exactly like bundled ones, and marked ``origin=Origin.USER``.
+        Raises :class:`~passive_ig.errors.DataError` listing every problem found.
+        """
+        from ._converter import structure_file
+
+        self.load_all()
+        reader = _Reader(path, str(path))
+        problems: list[DataProblem] = []
+        merged: dict[str, tuple[Any, ...]] = {}
+        overlaid = False
+        for spec in SPECS:
+            base = self._indexes[spec.name].records
+            if not reader.exists(spec.file):
+                merged[spec.name] = base
+                continue
+            overlaid = True
+            data, read_problems = reader.read(spec.file)
+            problems.extend(read_problems)
+            if read_problems:
+                continue
+            result = structure_file(data, spec.record_type, file=spec.file)
+            problems.extend(result.problems)
+            problems.extend(_duplicate_problems(spec, result))
+            replacing = {spec.key(record): _mark_user(record) for record in result.records}
+            kept = tuple(replacing.pop(spec.key(r), r) for r in base)
+            merged[spec.name] = kept + tuple(replacing.values())
+        if not overlaid and not problems:
+            problems.append(
+                DataProblem(
+                    file=str(path), path="$",
+                    message="no data file found; an overlay holds one or more of "
+                    + ", ".join(spec.file for spec in SPECS),
+                )
+            )
+        if problems:
+            raise DataError(problems, origin=f"overlay {path}")
+        result = Registry(self._reader)
+        result._manifest = self._manifest
+        result._install(merged, origin=f"overlay {path}")
+        return result
+
+    # ------------------------------------------------------------------ loading
+
+    def _is_loaded(self, name: str) -> bool:
+        return name in self._indexes
+
+    def _index(self, name: str) -> _Index[Any]:
+        index = self._indexes.get(name)
+        if index is None:
+            with self._lock:
+                index = self._indexes.get(name)
+                if index is None:
+                    index = self._load_one(SPEC_BY_NAME[name])
+                    self._indexes[name] = index
+        return index
+
+    def _load_one(self, spec: _Spec) -> _Index[Any]:
+        from ._converter import structure_file
+
+        data, problems = self._reader.read(spec.file)
+        if problems:
+            raise DataError(problems, origin=self._reader.label)
+        result = structure_file(data, spec.record_type, file=spec.file)
+        problems = (*result.problems, *_duplicate_problems(spec, result))
+        if problems:
+            raise DataError(problems, origin=self._reader.label)
+        return _build_index(spec, result.records)
+
+    def load_all(self) -> None:
+        """Read, structure and cross-check every file now, instead of on first use.
+
+        Raises :class:`~passive_ig.errors.DataError` listing every problem of every file.
+        """
+        if self._verified:
+            return
+        from ._converter import structure_file, structure_one
+
+        with self._lock:
+            if self._verified:
+                return
+            problems: list[DataProblem] = []
+            loaded: dict[str, tuple[Any, ...]] = {}
+            if self._manifest is None:
+                data, read_problems = self._reader.read(MANIFEST_FILE)
+                problems.extend(read_problems)
+                if not read_problems:
+                    manifest, manifest_problems = structure_one(data, Manifest, file=MANIFEST_FILE)
+                    problems.extend(manifest_problems)
+                    self._manifest = manifest
+            for spec in SPECS:
+                if spec.name in self._indexes:
+                    loaded[spec.name] = self._indexes[spec.name].records
+                    continue
+                data, read_problems = self._reader.read(spec.file)
+                problems.extend(read_problems)
+                if read_problems:
+                    continue
+                result = structure_file(data, spec.record_type, file=spec.file)
+                problems.extend(result.problems)
+                problems.extend(_duplicate_problems(spec, result))
+                loaded[spec.name] = result.records
+            if problems:
+                raise DataError(problems, origin=self._reader.label)
+            self._install(loaded, origin=self._reader.label)
+
+    def _install(self, collections: Mapping[str, tuple[Any, ...]], *, origin: str) -> None:
+        from ._integrity import check_data_set
+
+        keys = {spec.name: {spec.key(r) for r in collections[spec.name]} for spec in SPECS}
+        problems = check_data_set(collections, keys, self._manifest)
+        if problems:
+            raise DataError(problems, origin=origin)
+        with self._lock:
+            for spec in SPECS:
+                if spec.name not in self._indexes:
+                    self._indexes[spec.name] = _build_index(spec, collections[spec.name])
+            self._verified = True
+
+    @property
+    def manifest(self) -> Manifest:
+        """The data set's manifest: its version, as-of date, sources and files."""
+        if self._manifest is None:
+            from ._converter import structure_one
+
+            with self._lock:
+                if self._manifest is None:
+                    data, problems = self._reader.read(MANIFEST_FILE)
+                    manifest = None
+                    if not problems:
+                        manifest, problems = structure_one(data, Manifest, file=MANIFEST_FILE)
+                    if problems or manifest is None:
+                        raise DataError(problems, origin=self._reader.label)
+                    self._manifest = manifest
+        return self._manifest
+
+    # ------------------------------------------------------------------ answers
+
+    def workflow(self, code: str = "90283") -> tuple[ClinicalWorkflowStep, ...]:
+        """The clinical workflow for ``code``, in order, each step with what it must document.
+
+        Returns an empty tuple for a known code with no workflow in the data.
+        """
+        record = self.codes[code]
+        steps = [step for step in self.workflow_steps if step.code == record.code]
+        return tuple(sorted(steps, key=lambda step: step.order))
+
+    def policy(self, payer: str, code: str = "90283") -> PayerPolicy:
+        """The payer's policy for ``code``. Raises :class:`~passive_ig.errors.UnknownRecordError`
+        (a ``KeyError``) when the data holds none."""
+        payer_record = self.payers[payer]
+        record = self.codes[code]
+        for policy in self.policies:
+            if policy.payer == payer_record.id and record.code in policy.codes:
+                return policy
+        raise UnknownRecordError(
+            f"{payer_record.id}/{record.code}",
+            tuple(p.id for p in self.policies if p.payer == payer_record.id),
+            collection="policies",
+        )
+
+    def policies_for(self, code: str = "90283") -> dict[str, PayerPolicy]:
+        """Every payer's policy for ``code``, keyed by payer id."""
+        record = self.codes[code]
+        return {p.payer: p for p in self.policies if record.code in p.codes}
+
+    def prior_authorization(self, payer: str, code: str = "90283") -> PriorAuthorization:
+        """Whether ``payer`` requires prior authorization for ``code``, with the detail."""
+        return self.policy(payer, code).prior_authorization
+
+    def related(self, code: str) -> tuple[tuple[RelatedCode, BillingCode], ...]:
+        """The codes related to ``code``: each link with the record it points to."""
+        record = self.codes[code]
+        return tuple((link, self.codes[link.code]) for link in record.related)
+
+    def indications(self, code: str) -> tuple[DiagnosisList, ...] | NotAvailable:
+        """The diagnosis lists that apply to ``code``, or why they are not available."""
+        record = self.codes[code]
+        if isinstance(record.indications, NotAvailable):
+            return record.indications
+        return tuple(self.diagnosis_lists[key] for key in record.indications)
+
+    def sources_of(self, record: object) -> tuple[Source, ...]:
+        """The sources a record rests on, as :class:`~passive_ig.records.Source` records.
+
+        Includes the sources of the records nested inside it (a policy's documents
+        and rules), each once, in order of first mention.
+        """
+        ids: dict[str, None] = {}
+        _collect_sources(record, ids)
+        return tuple(self.sources[key] for key in ids)
+
+
+def _collect_sources(value: object, ids: dict[str, None]) -> None:
+    if attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            item = getattr(value, field.name)
+            if field.name == "sources" and isinstance(item, tuple):
+                ids.update(dict.fromkeys(item))
+            else:
+                _collect_sources(item, ids)
+    elif isinstance(value, tuple):
+        for item in value:
+            _collect_sources(item, ids)
+
+
+def _duplicate_problems(spec: _Spec, result: Structured[Any]) -> list[DataProblem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, record in zip(result.positions, result.records):
+        key = spec.key(record)
+        folded = key.casefold()
+        if folded in seen:
+            problems.append(
+                DataProblem(
+                    file=spec.file,
+                    path=f"$[{index}]",
+                    message=f"duplicate key {key!r} (first at $[{seen[folded]}])",
+                )
+            )
+        else:
+            seen[folded] = index
+    return problems
+
+
+registry = Registry()
+"""The default registry over the bundled data."""
