@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 import cattrs
-from cattrs.cols import homogenous_tuple_structure_factory, is_sequence
+from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ForbiddenExtraKeysError
 
 from .errors import DataProblem
@@ -34,11 +34,6 @@ T = TypeVar("T")
 
 class _Rejected(ValueError):
     """A value the strict hooks refuse; its message is shown as is."""
-
-
-def _type_name(tp: object) -> str:
-    names = {str: "a string", int: "an integer", bool: "true or false", dt.date: "a date"}
-    return names.get(tp, getattr(tp, "__name__", str(tp)))  # type: ignore[call-overload]
 
 
 def _json_name(obj: object) -> str:
@@ -73,6 +68,12 @@ def _structure_bool(obj: object, _: type) -> bool:
     if not isinstance(obj, bool):
         raise _Rejected(f"expected true or false, got {_json_name(obj)} ({obj!r})")
     return obj
+
+
+def _structure_float(obj: object, _: type) -> float:
+    if isinstance(obj, bool) or not isinstance(obj, (int, float)):
+        raise _Rejected(f"expected a number, got {_json_name(obj)} ({obj!r})")
+    return float(obj)
 
 
 def _structure_date(obj: object, _: type) -> dt.date:
@@ -128,9 +129,7 @@ def _not_available_union_hook(tp: object, conv: cattrs.Converter) -> Callable[[o
         if obj is None:
             if allows_none:
                 return None
-            raise _Rejected(
-                "expected a value or {'not_available': '<reason>'}, got null"
-            )
+            raise _Rejected("expected a value or {'not_available': '<reason>'}, got null")
         if isinstance(obj, dict) and "not_available" in obj:
             return na_hook(obj, NotAvailable)
         return inner_hook(obj, inner)
@@ -139,7 +138,7 @@ def _not_available_union_hook(tp: object, conv: cattrs.Converter) -> Callable[[o
 
 
 def _strict_tuple_hook(tp: object, conv: cattrs.Converter) -> Callable[[object, type], Any]:
-    base = homogenous_tuple_structure_factory(tp, conv)  # type: ignore[arg-type]
+    base: Callable[[Any, Any], Any] = homogenous_tuple_structure_factory(tp, conv)  # type: ignore[arg-type]
 
     def structure_tuple(obj: object, cl: type) -> object:
         if not isinstance(obj, list):
@@ -157,7 +156,9 @@ def _is_homogeneous_tuple(tp: object) -> bool:
 
 
 def _strict_attrs_hook(tp: type, conv: cattrs.Converter) -> Callable[[object, type], Any]:
-    base = cattrs.gen.make_dict_structure_fn(tp, conv, _cattrs_forbid_extra_keys=True)
+    base: Callable[[Any, Any], Any] = cattrs.gen.make_dict_structure_fn(
+        tp, conv, _cattrs_forbid_extra_keys=True
+    )
 
     def structure_record(obj: object, cl: type) -> object:
         if not isinstance(obj, dict):
@@ -172,7 +173,9 @@ def _structure_not_available(obj: object, _: type) -> NotAvailable:
         raise _Rejected(f"expected {{'not_available': '<reason>'}}, got {obj!r}")
     reason = obj["not_available"]
     if not isinstance(reason, str) or not reason.strip():
-        raise _Rejected(f"the reason a fact is not available must be a non-empty string, got {reason!r}")
+        raise _Rejected(
+            f"the reason a fact is not available must be a non-empty string, got {reason!r}"
+        )
     return NotAvailable(reason=reason)
 
 
@@ -185,11 +188,12 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_structure_hook_factory(_is_enum, _enum_hook)
     conv.register_structure_hook_factory(
-        lambda tp: cattrs.gen.has(tp) if isinstance(tp, type) else False,
+        lambda tp: isinstance(tp, type) and attrs.has(tp),
         lambda tp: _strict_attrs_hook(tp, conv),
     )
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_hook)
@@ -233,7 +237,9 @@ def structure_file(data: object, tp: type[T], *, file: str) -> Structured[T]:
     Returns the records that structured and a problem for everything that did not.
     """
     if not isinstance(data, list):
-        problem = DataProblem(file=file, path="$", message=f"expected a list, got {_json_name(data)}")
+        problem = DataProblem(
+            file=file, path="$", message=f"expected a list, got {_json_name(data)}"
+        )
         return Structured(records=(), positions=(), problems=(problem,))
     records: list[T] = []
     positions: list[int] = []
@@ -243,16 +249,18 @@ def structure_file(data: object, tp: type[T], *, file: str) -> Structured[T]:
         try:
             records.append(hook(item, tp))
             positions.append(index)
-        except Exception as exc:  # noqa: BLE001 - every problem is reported, not raised
+        except Exception as exc:
             problems.extend(_problems(exc, file=file, path=f"$[{index}]"))
     return Structured(records=tuple(records), positions=tuple(positions), problems=tuple(problems))
 
 
-def structure_one(data: object, tp: type[T], *, file: str) -> tuple[T | None, tuple[DataProblem, ...]]:
+def structure_one(
+    data: object, tp: type[T], *, file: str
+) -> tuple[T | None, tuple[DataProblem, ...]]:
     """Structure a file that holds a single JSON object (the manifest)."""
     try:
         return converter.get_structure_hook(tp)(data, tp), ()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return None, tuple(_problems(exc, file=file, path="$"))
 
 
@@ -262,3 +270,21 @@ def _problems(exc: BaseException, *, file: str, path: str) -> list[DataProblem]:
         message, _, where = line.rpartition(" @ ")
         problems.append(DataProblem(file=file, path=where or path, message=message or line))
     return problems
+
+
+def structure_input(data: object, tp: type[T], *, what: str) -> T:
+    """Structure user input (a claim, a line, a report), raising one clear error.
+
+    Raises :class:`~passive_ig.errors.InvalidInputError` whose message lists every
+    problem with its JSON path.
+    """
+    from .errors import InvalidInputError
+
+    try:
+        result: T = converter.get_structure_hook(tp)(data, tp)
+    except Exception as exc:
+        problems = [f"{p.path}: {p.message}" for p in _problems(exc, file=what, path="$")]
+        raise InvalidInputError(
+            data, f"a {what} in the documented format ({'; '.join(problems)})", what=what
+        ) from None
+    return result

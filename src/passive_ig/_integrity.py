@@ -37,6 +37,8 @@ from .records import (
     RelatedCode,
     SiteOfCareRule,
     SiteOfService,
+    _attrs_type,
+    _attrs_type_of,
 )
 
 __all__ = ["check_data_set"]
@@ -98,7 +100,7 @@ def _walk(value: object, path: str) -> Iterator[tuple[object, str]]:
     """Yield every record nested in ``value`` (itself included) with its JSON path."""
     if attrs.has(type(value)):
         yield value, path
-        for field in attrs.fields(type(value)):
+        for field in attrs.fields(_attrs_type(value)):
             yield from _walk(getattr(value, field.name), f"{path}.{field.name}")
     elif isinstance(value, tuple):
         for index, item in enumerate(value):
@@ -140,7 +142,8 @@ def check_data_set(
             if source not in keys["sources"]:
                 problems.append(
                     DataProblem(
-                        file="manifest.json", path=f"$.sources[{index}]",
+                        file="manifest.json",
+                        path=f"$.sources[{index}]",
                         message=f"unknown source {source!r}",
                     )
                 )
@@ -169,7 +172,7 @@ def _check_record(
             for index, source in enumerate(sources):
                 if source not in keys["sources"]:
                     yield f"{path}.sources[{index}]", f"unknown source {source!r}"
-        for field in attrs.fields(kind):
+        for field in attrs.fields(_attrs_type_of(kind)):
             target = REFERENCES.get((kind, field.name))
             if target is None:
                 continue
@@ -192,12 +195,17 @@ def _check_record(
             if message:
                 yield f"{path}.code", message
         if isinstance(item, BillingCode):
-            if bundled and not isinstance(item.descriptor, NotAvailable) and (
-                item.descriptor.kind is DescriptorKind.LICENSED
+            if (
+                bundled
+                and not isinstance(item.descriptor, NotAvailable)
+                and (item.descriptor.kind is DescriptorKind.LICENSED)
             ):
-                yield f"{path}.descriptor.kind", (
-                    "the bundled data may only hold paraphrases; licensed CPT text "
-                    "belongs in a user overlay"
+                yield (
+                    f"{path}.descriptor.kind",
+                    (
+                        "the bundled data may only hold paraphrases; licensed CPT text "
+                        "belongs in a user overlay"
+                    ),
                 )
             for index, link in enumerate(item.related):
                 if link.code == item.code:
@@ -205,7 +213,10 @@ def _check_record(
         if isinstance(item, ProviderTaxonomy) and not (
             len(item.code) == 10 and item.code.endswith("X") and item.code.isalnum()
         ):
-            yield f"{path}.code", f"{item.code!r} is not a NUCC taxonomy code (10 characters ending in X)"
+            yield (
+                f"{path}.code",
+                f"{item.code!r} is not a NUCC taxonomy code (10 characters ending in X)",
+            )
 
 
 def _collection_of(kind: type) -> str:
@@ -245,6 +256,8 @@ def _check_range(item: CodeRange, path: str) -> Iterator[tuple[str, str]]:
         if message:
             yield f"{path}.{field}", message
             return
-    same_shape = len(item.first) == len(item.last) and item.first[0].isdigit() == item.last[0].isdigit()
+    same_shape = (
+        len(item.first) == len(item.last) and item.first[0].isdigit() == item.last[0].isdigit()
+    )
     if not same_shape or item.last < item.first:
         yield path, f"{item.first!r} to {item.last!r} is not a range of codes"

@@ -177,11 +177,14 @@ def nearest(value: str, known: Sequence[str], *, limit: int = 3) -> tuple[str, .
         same_shape = [
             key
             for key in known
-            if len(key) == len(value) and key[:1].isalpha() == value[:1].isalpha()
+            if len(key) == len(value)
+            and key[:1].isalpha() == value[:1].isalpha()
             and (not key[:1].isalpha() or key[0] == value[0])
             and (key[1:] if key[:1].isalpha() else key).isdigit()
         ]
-        same_shape.sort(key=lambda key: abs(int(key[1:] if key[:1].isalpha() else key) - int(digits)))
+        same_shape.sort(
+            key=lambda key: abs(int(key[1:] if key[:1].isalpha() else key) - int(digits))
+        )
         found.extend(same_shape[:limit])
     for match in difflib.get_close_matches(value, known, n=limit, cutoff=0.5):
         if match not in found:

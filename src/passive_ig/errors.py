@@ -81,7 +81,9 @@ class UnknownKeyError(PassiveIGError, KeyError):
 
     kind = "record"
 
-    def __init__(self, value: str, suggestions: Sequence[str] = (), *, collection: str = "") -> None:
+    def __init__(
+        self, value: str, suggestions: Sequence[str] = (), *, collection: str = ""
+    ) -> None:
         self.value = value
         self.suggestions = tuple(suggestions)
         self.collection = collection
@@ -154,7 +156,9 @@ class DataError(PassiveIGError, ValueError):
         return "\n".join(lines)
 
 
-def _rebuild(cls: type[Exception], args: tuple[object, ...], kwargs: dict[str, object]) -> Exception:
+def _rebuild(
+    cls: type[Exception], args: tuple[object, ...], kwargs: dict[str, object]
+) -> Exception:
     """Recreate an exception from its constructor arguments (used by ``__reduce__``)."""
     return cls(*args, **kwargs)
 

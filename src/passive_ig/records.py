@@ -18,6 +18,7 @@ yourself, except in an overlay or a test.
 
 import datetime as _dt
 import enum
+from typing import Any, cast
 
 import attrs
 
@@ -63,13 +64,20 @@ __all__ = [
     "TaxonomyKind",
 ]
 
-frozen = attrs.frozen(kw_only=True)
-
 
 # --------------------------------------------------------------------------- values
 
 
-@frozen
+def _attrs_type(value: object) -> type[attrs.AttrsInstance]:
+    """The attrs class of a record (for code that walks records field by field)."""
+    return cast("type[attrs.AttrsInstance]", type(value))
+
+
+def _attrs_type_of(kind: type[Any]) -> type[attrs.AttrsInstance]:
+    return cast("type[attrs.AttrsInstance]", kind)
+
+
+@attrs.frozen(kw_only=True)
 class NotAvailable:
     """A fact our sources do not establish, with the reason.
 
@@ -107,7 +115,7 @@ class Confidence(enum.Enum):
     SECONDARY = "secondary"
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Effective:
     """When something applies.
 
@@ -126,7 +134,7 @@ class Effective:
         return not (isinstance(self.end, _dt.date) and day > self.end)
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Source:
     """A document a fact rests on."""
 
@@ -140,7 +148,7 @@ class Source:
     origin: Origin = Origin.BUNDLED
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Manifest:
     """What the data set is: its version, the day it describes, and where it came from."""
 
@@ -204,7 +212,7 @@ class DescriptorKind(enum.Enum):
     LICENSED = "licensed"
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Descriptor:
     """What a code means, in plain language."""
 
@@ -229,7 +237,7 @@ class Measure(enum.Enum):
     SERVICE = "service"
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class BillingUnit:
     """One billing unit of a code, e.g. 500 mg for the IVIG J-codes."""
 
@@ -264,7 +272,7 @@ class RelationKind(enum.Enum):
     PREADMINISTRATION = "preadministration"
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class RelatedCode:
     """A link from one billing code to another, with the kind of link and its sources."""
 
@@ -274,7 +282,7 @@ class RelatedCode:
     sources: tuple[str, ...]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class SiteOfService:
     """A setting where the service is typically given, with its place-of-service codes.
 
@@ -287,7 +295,7 @@ class SiteOfService:
     sources: tuple[str, ...]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class BillingCode:
     """A CPT or HCPCS Level II code and what a biller needs to know about it."""
 
@@ -321,7 +329,7 @@ class BillingCode:
         return isinstance(self.routes, tuple) and len(self.routes) > 1
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class DiagnosisCode:
     """An ICD-10-CM code on a diagnosis list, with a condition of use where one applies."""
 
@@ -329,7 +337,7 @@ class DiagnosisCode:
     note: str = ""
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class DiagnosisList:
     """ICD-10-CM codes that a policy or guide ties to a service.
 
@@ -352,7 +360,7 @@ class DiagnosisList:
         return any(entry.code == code for entry in self.codes)
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PlaceOfService:
     """A CMS place-of-service code."""
 
@@ -373,7 +381,7 @@ class TaxonomyKind(enum.Enum):
     INDIVIDUAL = "individual"
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class ProviderTaxonomy:
     """A NUCC health care provider taxonomy code."""
 
@@ -387,7 +395,7 @@ class ProviderTaxonomy:
 # --------------------------------------------------------------------------- modifiers
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class CodeRange:
     """An inclusive range of codes of one shape, e.g. 90281 to 90399; one code when equal."""
 
@@ -406,7 +414,7 @@ class CodeRange:
         return self.first if self.first == self.last else f"{self.first}-{self.last}"
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Modifier:
     """A CPT or HCPCS modifier and the rules for it on immune globulin claims.
 
@@ -444,7 +452,7 @@ class PayerKind(enum.Enum):
     GOVERNMENT = "government"
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Payer:
     """A payer, with the names billing staff call it by."""
 
@@ -466,7 +474,7 @@ class PriorAuthStatus(enum.Enum):
     NOT_AVAILABLE = "not-available"
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PriorAuthorization:
     """A payer's prior authorization requirement, with what it asks for."""
 
@@ -476,7 +484,7 @@ class PriorAuthorization:
     sources: tuple[str, ...]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class SiteOfCareRule:
     """A payer's steer on where the infusion is given.
 
@@ -494,7 +502,7 @@ class SiteOfCareRule:
     sources: tuple[str, ...]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PolicyDocument:
     """A published policy: its number, title, where to read it and when it took effect."""
 
@@ -507,7 +515,7 @@ class PolicyDocument:
     sources: tuple[str, ...]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class BillingRule:
     """A billing rule a payer states, in our words, with a stable id."""
 
@@ -519,7 +527,7 @@ class BillingRule:
     sources: tuple[str, ...]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class ExamplePlan:
     """One plan of a federation (a Blue Cross Blue Shield licensee) and its own policy."""
 
@@ -531,7 +539,7 @@ class ExamplePlan:
     sources: tuple[str, ...]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PayerPolicy:
     """What one payer says about the codes it governs: coverage, prior authorization,
     site of care, its documents, its billing rules and the coverage determinations
@@ -567,7 +575,7 @@ class DeterminationKind(enum.Enum):
     DEMONSTRATION = "demonstration"
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class CoverageDetermination:
     """A Medicare coverage document: an NCD, an LCD, a billing article, a manual section,
     a statute or rule, with its contractor where known and what it sets."""
@@ -599,7 +607,7 @@ class Role(enum.Enum):
     BILLING = "billing"
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class DocumentationItem:
     """Something the record must show at a workflow step, and why."""
 
@@ -609,7 +617,7 @@ class DocumentationItem:
     sources: tuple[str, ...]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class ClinicalWorkflowStep:
     """One step of the clinical workflow for a code, in order, with what it must document."""
 

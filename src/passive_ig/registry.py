@@ -23,10 +23,12 @@ passive_ig.errors.UnknownCodeError: no billing code '90285' in codes; did you me
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import operator
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
@@ -58,12 +60,15 @@ from .records import (
     ProviderTaxonomy,
     RelatedCode,
     Source,
+    _attrs_type,
 )
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    from importlib_resources.abc import Traversable
 
     from ._converter import Structured
+    from .claims import Claim, ClaimLine, Finding, Report
+    from .guide import Guide
 
 __all__ = ["Collection", "Registry", "registry"]
 
@@ -94,6 +99,10 @@ class _Spec:
     error: type[UnknownKeyError]
 
 
+_by_id = operator.attrgetter("id")
+_by_code = operator.attrgetter("code")
+
+
 def _step_key(step: ClinicalWorkflowStep) -> str:
     return f"{step.code}/{step.order}"
 
@@ -112,32 +121,56 @@ def _normalize_payer(value: object) -> str:
 
 
 SPECS: tuple[_Spec, ...] = (
-    _Spec("sources", "sources.json", Source, lambda r: r.id, _casefold_key, UnknownRecordError),
-    _Spec("codes", "codes.json", BillingCode, lambda r: r.code, _codes.validate_code, UnknownCodeError),
+    _Spec("sources", "sources.json", Source, _by_id, _casefold_key, UnknownRecordError),
+    _Spec("codes", "codes.json", BillingCode, _by_code, _codes.validate_code, UnknownCodeError),
     _Spec(
-        "modifiers", "modifiers.json", Modifier, lambda r: r.code, _codes.validate_modifier,
+        "modifiers",
+        "modifiers.json",
+        Modifier,
+        _by_code,
+        _codes.validate_modifier,
         UnknownModifierError,
     ),
-    _Spec("payers", "payers.json", Payer, lambda r: r.id, _normalize_payer, UnknownPayerError),
-    _Spec("policies", "policies.json", PayerPolicy, lambda r: r.id, _casefold_key, UnknownRecordError),
+    _Spec("payers", "payers.json", Payer, _by_id, _normalize_payer, UnknownPayerError),
+    _Spec("policies", "policies.json", PayerPolicy, _by_id, _casefold_key, UnknownRecordError),
     _Spec(
-        "coverage", "coverage.json", CoverageDetermination, lambda r: r.id, _casefold_key,
+        "coverage",
+        "coverage.json",
+        CoverageDetermination,
+        _by_id,
+        _casefold_key,
         UnknownRecordError,
     ),
     _Spec(
-        "diagnosis_lists", "diagnosis_lists.json", DiagnosisList, lambda r: r.id, _casefold_key,
+        "diagnosis_lists",
+        "diagnosis_lists.json",
+        DiagnosisList,
+        _by_id,
+        _casefold_key,
         UnknownRecordError,
     ),
     _Spec(
-        "places_of_service", "places_of_service.json", PlaceOfService, lambda r: r.code,
-        _codes.validate_place_of_service, UnknownRecordError,
-    ),
-    _Spec(
-        "taxonomies", "taxonomies.json", ProviderTaxonomy, lambda r: r.code, _casefold_key,
+        "places_of_service",
+        "places_of_service.json",
+        PlaceOfService,
+        _by_code,
+        _codes.validate_place_of_service,
         UnknownRecordError,
     ),
     _Spec(
-        "workflow_steps", "workflow.json", ClinicalWorkflowStep, _step_key, _normalize_step,
+        "taxonomies",
+        "taxonomies.json",
+        ProviderTaxonomy,
+        _by_code,
+        _casefold_key,
+        UnknownRecordError,
+    ),
+    _Spec(
+        "workflow_steps",
+        "workflow.json",
+        ClinicalWorkflowStep,
+        _step_key,
+        _normalize_step,
         UnknownRecordError,
     ),
 )
@@ -218,7 +251,9 @@ class Collection(Generic[R]):
         return [unstructure(record) for record in self]
 
     def __repr__(self) -> str:
-        state = f"{len(self)} records" if self._registry._is_loaded(self._name) else "not loaded yet"
+        state = (
+            f"{len(self)} records" if self._registry._is_loaded(self._name) else "not loaded yet"
+        )
         return f"<Collection {self._name}: {state}>"
 
 
@@ -261,11 +296,11 @@ class _Reader:
             from pathlib import Path
 
             root = Path(root)
-        self.root: Traversable = root  # type: ignore[assignment]
+        self.root: Traversable = root
         self.label = label
 
     def exists(self, name: str) -> bool:
-        return self.root.joinpath(name).is_file()
+        return bool(self.root.joinpath(name).is_file())
 
     def read(self, name: str) -> tuple[object, tuple[DataProblem, ...]]:
         try:
@@ -307,6 +342,7 @@ class Registry:
         self._indexes: dict[str, _Index[Any]] = {}
         self._manifest: Manifest | None = None
         self._verified = False
+        self._line_cache: dict[tuple[object, ...], tuple[Finding, ...]] = {}
         self.sources: Collection[Source] = Collection(self, SPEC_BY_NAME["sources"])
         """Every source a fact rests on, by id."""
         self.codes: Collection[BillingCode] = Collection(self, SPEC_BY_NAME["codes"])
@@ -329,9 +365,7 @@ class Registry:
             self, SPEC_BY_NAME["places_of_service"]
         )
         """Place-of-service codes, by code (``"11"``)."""
-        self.taxonomies: Collection[ProviderTaxonomy] = Collection(
-            self, SPEC_BY_NAME["taxonomies"]
-        )
+        self.taxonomies: Collection[ProviderTaxonomy] = Collection(self, SPEC_BY_NAME["taxonomies"])
         """NUCC provider taxonomy codes, by code."""
         self.workflow_steps: Collection[ClinicalWorkflowStep] = Collection(
             self, SPEC_BY_NAME["workflow_steps"]
@@ -385,17 +419,18 @@ class Registry:
         if not overlaid and not problems:
             problems.append(
                 DataProblem(
-                    file=str(path), path="$",
+                    file=str(path),
+                    path="$",
                     message="no data file found; an overlay holds one or more of "
                     + ", ".join(spec.file for spec in SPECS),
                 )
             )
         if problems:
             raise DataError(problems, origin=f"overlay {path}")
-        result = Registry(self._reader)
-        result._manifest = self._manifest
-        result._install(merged, origin=f"overlay {path}")
-        return result
+        combined = Registry(self._reader)
+        combined._manifest = self._manifest
+        combined._install(merged, origin=f"overlay {path}")
+        return combined
 
     # ------------------------------------------------------------------ loading
 
@@ -491,7 +526,80 @@ class Registry:
                     self._manifest = manifest
         return self._manifest
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the loaded data, not the lock or the caches (a registry can cross processes)."""
+        state = self.__dict__.copy()
+        del state["_lock"]
+        state["_line_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+        for name in (
+            "sources",
+            "codes",
+            "modifiers",
+            "payers",
+            "policies",
+            "coverage",
+            "diagnosis_lists",
+            "places_of_service",
+            "taxonomies",
+            "workflow_steps",
+        ):
+            getattr(self, name)._registry = self
+
+    def __repr__(self) -> str:
+        return f"<Registry over {self._reader.label}>"
+
+    # ------------------------------------------------------------------ checks
+
+    def check(
+        self,
+        item: ClaimLine | Claim,
+        *,
+        payer: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> Report:
+        """Check a claim line or a claim and return every finding.
+
+        ``payer`` is required for a single line (a :class:`~passive_ig.claims.Claim`
+        names its own). ``as_of`` is the date to check a line against when it has
+        no date of service. Problems in the claim become findings; only misuse
+        raises: an unknown payer (:class:`~passive_ig.errors.UnknownPayerError`) or
+        something that is not a line or claim
+        (:class:`~passive_ig.errors.InvalidInputError`).
+        """
+        from .checks import check
+
+        return check(self, item, payer=payer, as_of=as_of)
+
+    def check_many(
+        self,
+        items: Iterable[ClaimLine | Claim],
+        *,
+        payer: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> Iterator[Report]:
+        """Check many lines or claims lazily, yielding one report each, in order.
+
+        Real batches repeat the same combinations; each distinct line is checked
+        once and its report reused, so a batch runs far faster than one by one.
+        """
+        from .checks import check_many
+
+        return check_many(self, items, payer=payer, as_of=as_of)
+
     # ------------------------------------------------------------------ answers
+
+    def guide(self, code: str = "90283", payer: str | None = None) -> Guide:
+        """The guidance sheet for ``code``: the code, related codes, sites, modifiers,
+        each payer's policy (or only ``payer``'s), the workflow, what is not available
+        and the sources. ``guide.to_text()`` renders it."""
+        from .guide import build_guide
+
+        return build_guide(self, code, payer)
 
     def workflow(self, code: str = "90283") -> tuple[ClinicalWorkflowStep, ...]:
         """The clinical workflow for ``code``, in order, each step with what it must document.
@@ -550,7 +658,7 @@ class Registry:
 
 def _collect_sources(value: object, ids: dict[str, None]) -> None:
     if attrs.has(type(value)):
-        for field in attrs.fields(type(value)):
+        for field in attrs.fields(_attrs_type(value)):
             item = getattr(value, field.name)
             if field.name == "sources" and isinstance(item, tuple):
                 ids.update(dict.fromkeys(item))
@@ -564,7 +672,7 @@ def _collect_sources(value: object, ids: dict[str, None]) -> None:
 def _duplicate_problems(spec: _Spec, result: Structured[Any]) -> list[DataProblem]:
     seen: dict[str, int] = {}
     problems = []
-    for index, record in zip(result.positions, result.records):
+    for index, record in zip(result.positions, result.records, strict=True):
         key = spec.key(record)
         folded = key.casefold()
         if folded in seen:

@@ -1,0 +1,196 @@
+"""What you send to a check, and what you get back.
+
+A :class:`ClaimLine` is one line of a claim as billing software holds it; a
+:class:`Claim` is the lines for one payer with what is claim-wide. A check never
+raises for a problem in the claim: it returns a :class:`Report` whose
+:class:`Finding` objects each carry a severity, a stable rule id, a message, the
+path of the field, a suggested fix where there is one, and the sources.
+
+>>> import datetime as dt
+>>> line = ClaimLine(code="J1459", modifiers=("JZ",), units=70, dose_mg=35000,
+...                  place_of_service="11", date_of_service=dt.date(2024, 3, 1),
+...                  diagnoses=("D80.0",))
+>>> line.code, line.units
+('J1459', 70)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from .records import Source
+
+__all__ = ["Claim", "ClaimLine", "Finding", "Report", "Severity"]
+
+
+def _tuple_of_str(value: str | Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class ClaimLine:
+    """One service line.
+
+    ``code`` and the other codes are taken as typed and cleaned by the check, so a
+    malformed one becomes a finding, not an exception. ``dose_mg`` (the amount
+    given) and ``discarded_mg`` (the amount discarded from a single-dose
+    container) let the check verify units and the JW/JZ modifiers.
+    ``evaluation_and_management`` marks an E/M line, for the modifier 25 rule.
+    """
+
+    code: str
+    modifiers: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    units: int | None = None
+    place_of_service: str | None = None
+    date_of_service: dt.date | None = None
+    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    dose_mg: float | None = None
+    discarded_mg: float | None = None
+    evaluation_and_management: bool = False
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ClaimLine:
+        """Build a line from JSON-style data (dates as 'YYYY-MM-DD'), strictly.
+
+        Raises :class:`~passive_ig.errors.InvalidInputError` naming every problem.
+        """
+        from ._converter import structure_input
+
+        return structure_input(data, cls, what="claim line")
+
+
+@attrs.frozen(kw_only=True)
+class Claim:
+    """The lines billed to one payer, with the claim-wide defaults.
+
+    A line without its own date of service, place of service or diagnoses takes
+    the claim's. ``prior_authorization`` is the authorization number on file, if any.
+    """
+
+    payer: str
+    lines: tuple[ClaimLine, ...] = attrs.field(converter=tuple)
+    date_of_service: dt.date | None = None
+    place_of_service: str | None = None
+    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    prior_authorization: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Claim:
+        """Build a claim from JSON-style data, strictly (see :meth:`ClaimLine.from_dict`)."""
+        from ._converter import structure_input
+
+        return structure_input(data, cls, what="claim")
+
+
+class Severity(enum.Enum):
+    """How serious a finding is: an error will be denied or returned, a warning risks
+    it, an info is something to know (including facts that are not available)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One thing a check found.
+
+    ``rule`` is a stable id (see :data:`passive_ig.checks.RULES`); ``path`` names
+    the field, e.g. ``lines[0].modifiers[1]``; ``sources`` are the records the
+    rule rests on.
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    path: str
+    suggestion: str | None = None
+    sources: tuple[Source, ...] = ()
+
+    def __str__(self) -> str:
+        text = f"{self.severity.value.upper()} {self.rule} at {self.path}: {self.message}"
+        if self.suggestion:
+            text += f" Suggestion: {self.suggestion}"
+        return text
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """Everything a check found, for one line or claim and one payer.
+
+    ``ok`` is True when there is no error (warnings and infos may remain).
+    """
+
+    payer: str
+    findings: tuple[Finding, ...]
+    data_version: str
+    as_of: dt.date | None
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error."""
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings of severity error."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The findings of severity warning."""
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def infos(self) -> tuple[Finding, ...]:
+        """The findings of severity info."""
+        return tuple(f for f in self.findings if f.severity is Severity.INFO)
+
+    def rules(self) -> tuple[str, ...]:
+        """The rule ids that fired, each once, in order."""
+        return tuple(dict.fromkeys(f.rule for f in self.findings))
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready data (round-trips through :meth:`from_dict`)."""
+        from ._converter import unstructure
+
+        data: dict[str, Any] = unstructure(self)
+        return data
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The report as a JSON string; keyword arguments go to :func:`json.dumps`."""
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
+        """Rebuild a report from :meth:`to_dict` output."""
+        from ._converter import structure_input
+
+        return structure_input(data, cls, what="report")
+
+    def to_text(self) -> str:
+        """A plain-text rendering for a terminal or a log."""
+        when = f" as of {self.as_of}" if self.as_of else ""
+        status = "OK" if self.ok else "NOT OK"
+        counts = (
+            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s), {len(self.infos)} info"
+        )
+        lines = [f"{status}: {self.payer}{when}, data {self.data_version}: {counts}"]
+        for finding in self.findings:
+            lines.append(f"- {finding}")
+            lines.extend(f"    source: {s.title} <{s.url}>" for s in finding.sources)
+        return "\n".join(lines)

@@ -1,0 +1,260 @@
+"""The ``passive-ig`` command (also ``python -m passive_ig``).
+
+Commands: ``guide``, ``show``, ``modifiers``, ``payers``, ``check``,
+``validate-data`` and ``schema``; ``--json`` on each. Exit codes: 0 clean, 1
+errors found (a check with errors, a data set with problems), 2 misuse (bad
+arguments, unknown code or payer), with the message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from . import __version__
+from .errors import DataError, PassiveIGError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: expected YYYY-MM-DD, e.g. 2024-03-01"
+        ) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of units (0 or more)")
+    return value
+
+
+def _amount(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount in mg (0 or more)")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="passive-ig",
+        description="Typed, citable billing guidance for CPT 90283 (immune globulin, IV).",
+    )
+    parser.add_argument("--version", action="version", version=f"passive-ig {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--json", action="store_true", help="print JSON instead of text")
+        return sub
+
+    guide = command("guide", "the guidance sheet for a code (default 90283)")
+    guide.add_argument("code", nargs="?", default="90283")
+    guide.add_argument("--payer", help="only this payer (name or alias, e.g. UHC)")
+
+    show = command("show", "one billing code with everything the data holds about it")
+    show.add_argument("code")
+
+    command("modifiers", "every modifier in the data, with when to use it")
+    command("payers", "the payers, their aliases and prior authorization for 90283")
+
+    check = command("check", "check a claim line (or a batch of claims from a JSON file)")
+    check.add_argument("--file", help="a JSON file: a claim object or a list of claims")
+    check.add_argument("--payer", help="the payer (name or alias); required for a single line")
+    check.add_argument("--code", help="the billing code of the line")
+    check.add_argument("--modifier", action="append", default=[], help="a modifier (repeatable)")
+    check.add_argument("--units", type=_positive_int, help="billed units")
+    check.add_argument("--pos", help="place of service, two digits")
+    check.add_argument("--dos", type=_date, help="date of service, YYYY-MM-DD")
+    check.add_argument("--dx", action="append", default=[], help="an ICD-10-CM code (repeatable)")
+    check.add_argument("--dose-mg", type=_amount, help="the dose given, in mg")
+    check.add_argument("--discarded-mg", type=_amount, help="the amount discarded, in mg")
+
+    validate = command("validate-data", "validate a data set or an overlay directory")
+    validate.add_argument("directory")
+    validate.add_argument(
+        "--overlay", action="store_true", help="treat DIRECTORY as an overlay on the bundled data"
+    )
+
+    schema = command("schema", "print the JSON Schema of a data file")
+    schema.add_argument("file", help="a data file name, e.g. codes.json")
+    return parser
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _error(message: str) -> int:
+    print(f"passive-ig: error: {message}", file=sys.stderr)
+    return EXIT_MISUSE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except DataError as exc:
+        if args.json:
+            _print_json({"ok": False, "problems": [str(p) for p in exc.problems]})
+        else:
+            print(str(exc))
+        return EXIT_FINDINGS
+    except (PassiveIGError, OSError) as exc:
+        return _error(str(exc))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .registry import registry
+
+    if args.command == "guide":
+        sheet = registry.guide(args.code, payer=args.payer)
+        if args.json:
+            _print_json(sheet.to_dict())
+        else:
+            sys.stdout.write(sheet.to_text())
+        return EXIT_OK
+    if args.command == "show":
+        from ._converter import unstructure
+
+        record = registry.codes[args.code]
+        if args.json:
+            _print_json(unstructure(record))
+        else:
+            sys.stdout.write(registry.guide(record.code).to_text())
+        return EXIT_OK
+    if args.command == "modifiers":
+        if args.json:
+            _print_json(registry.modifiers.to_records())
+        else:
+            for modifier in registry.modifiers:
+                flag = " [placeholder]" if modifier.placeholder else ""
+                print(f"{modifier.code:3} {modifier.name}{flag}: {modifier.when_to_use}")
+        return EXIT_OK
+    if args.command == "payers":
+        rows = []
+        for payer in registry.payers:
+            try:
+                pa = registry.prior_authorization(payer.id).status.value
+            except KeyError:
+                pa = "no policy in the data"
+            rows.append(
+                {
+                    "id": payer.id,
+                    "name": payer.name,
+                    "aliases": list(payer.aliases),
+                    "kind": payer.kind.value,
+                    "prior_authorization_90283": pa,
+                }
+            )
+        if args.json:
+            _print_json(rows)
+        else:
+            for row in rows:
+                print(
+                    f"{row['id']:9} {row['name']} ({row['kind']}); aliases: "
+                    f"{', '.join(row['aliases'])}; prior authorization for 90283: "
+                    f"{row['prior_authorization_90283']}"
+                )
+        return EXIT_OK
+    if args.command == "check":
+        return _check(args)
+    if args.command == "validate-data":
+        from .registry import Registry
+
+        if args.overlay:
+            result = registry.with_overlay(args.directory)
+        else:
+            result = Registry.from_directory(args.directory)
+        counts = {
+            name: len(getattr(result, name))
+            for name in (
+                "sources",
+                "codes",
+                "modifiers",
+                "payers",
+                "policies",
+                "coverage",
+                "diagnosis_lists",
+                "places_of_service",
+                "taxonomies",
+                "workflow_steps",
+            )
+        }
+        if args.json:
+            _print_json({"ok": True, "records": counts})
+        else:
+            print(f"{args.directory}: valid; " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+        return EXIT_OK
+    if args.command == "schema":
+        from .schema import json_schema
+
+        _print_json(json_schema(args.file))
+        return EXIT_OK
+    raise AssertionError(args.command)  # pragma: no cover - argparse only allows the above
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .claims import Claim, ClaimLine
+    from .registry import registry
+
+    if args.file:
+        line_options = [args.code, args.units, args.pos, args.dos, args.dose_mg, args.discarded_mg]
+        if any(v is not None for v in line_options) or args.modifier or args.dx:
+            return _error("give either --file or the line options (--code ...), not both")
+        with open(args.file, encoding="utf-8") as handle:
+            try:
+                data = json.load(handle)
+            except json.JSONDecodeError as exc:
+                return _error(
+                    f"{args.file} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
+                )
+        items = data if isinstance(data, list) else [data]
+        claims = [Claim.from_dict(item) for item in items]
+        reports = list(registry.check_many(claims, payer=args.payer))
+    else:
+        if not args.code:
+            return _error("give --code (and --payer) for a line, or --file for a batch")
+        if not args.payer:
+            return _error("give --payer for a single line, e.g. --payer Medicare")
+        line = ClaimLine(
+            code=args.code,
+            modifiers=tuple(args.modifier),
+            units=args.units,
+            place_of_service=args.pos,
+            date_of_service=args.dos,
+            diagnoses=tuple(args.dx),
+            dose_mg=args.dose_mg,
+            discarded_mg=args.discarded_mg,
+        )
+        reports = [registry.check(line, payer=args.payer)]
+    if args.json:
+        payload = [r.to_dict() for r in reports]
+        _print_json(payload if args.file else payload[0])
+    else:
+        print("\n\n".join(r.to_text() for r in reports))
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_FINDINGS
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
