@@ -42,6 +42,7 @@ from .records import (
     PayerPolicy,
     PriorAuthStatus,
     RelationKind,
+    Route,
     Source,
 )
 
@@ -137,7 +138,7 @@ RULES: tuple[Rule, ...] = (
         id="modifier.route-missing",
         title="A code that covers more than one route needs JA or JB",
         severity=Severity.ERROR,
-        rests_on=("modifier:JA", "modifier:JB"),
+        rests_on=("modifier:JA", "modifier:JB", "billing-rule:medicare.ja-jb-multi-route"),
     ),
     Rule(
         id="modifier.jw-amount",
@@ -155,7 +156,7 @@ RULES: tuple[Rule, ...] = (
         id="modifier.25-not-on-em",
         title="Modifier 25 belongs on the E/M line",
         severity=Severity.WARNING,
-        rests_on=("modifier:25",),
+        rests_on=("modifier:25", "billing-rule:medicare.separate-em-modifier-25"),
     ),
     Rule(
         id="units.missing", title="A code billed per unit has no units", severity=Severity.WARNING
@@ -204,7 +205,7 @@ RULES: tuple[Rule, ...] = (
         title="Medicare pays the IVIG product under its product-specific HCPCS code",
         severity=Severity.WARNING,
         payers=("medicare",),
-        rests_on=("policy",),
+        rests_on=("billing-rule:medicare.ivig-three-part-payment",),
     ),
     Rule(
         id="medicare.jw-required",
@@ -212,7 +213,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         payers=("medicare",),
         effective=Effective(start=_d("2017-01-01")),
-        rests_on=("modifier:JW",),
+        rests_on=("modifier:JW", "billing-rule:medicare.jw-required"),
     ),
     Rule(
         id="medicare.jw-jz-required",
@@ -220,21 +221,27 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         payers=("medicare",),
         effective=Effective(start=_d("2023-07-01")),
-        rests_on=("modifier:JW", "modifier:JZ"),
+        rests_on=(
+            "modifier:JW",
+            "modifier:JZ",
+            "billing-rule:medicare.jw-jz-required",
+            "billing-rule:medicare.jw-jz-unprocessable",
+            "billing-rule:medicare.jw-jz-scope",
+        ),
     ),
     Rule(
         id="medicare.home-ivig-place-of-service",
         title="Medicare: Q2052 needs a home-type place of service",
         severity=Severity.ERROR,
         payers=("medicare",),
-        rests_on=("code:Q2052",),
+        rests_on=("code:Q2052", "billing-rule:medicare.q2052-home-pos"),
     ),
     Rule(
         id="medicare.home-ivig-units",
         title="Medicare: Q2052 is one unit per infusion date",
         severity=Severity.ERROR,
         payers=("medicare",),
-        rests_on=("code:Q2052",),
+        rests_on=("code:Q2052", "billing-rule:medicare.q2052-one-unit-per-day"),
     ),
     Rule(
         id="medicare.home-ivig-diagnosis",
@@ -242,7 +249,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         payers=("medicare",),
         effective=Effective(start=_d("2004-01-01")),
-        rests_on=("list:medicare-home-ivig-pidd",),
+        rests_on=("list:medicare-home-ivig-pidd", "billing-rule:medicare.home-ivig-diagnosis-list"),
     ),
     Rule(
         id="medicare.ncd-250.3",
@@ -250,7 +257,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.INFO,
         payers=("medicare",),
         effective=Effective(start=_d("2002-10-01")),
-        rests_on=("list:medicare-ncd-250.3",),
+        rests_on=("list:medicare-ncd-250.3", "coverage:NCD-250.3"),
     ),
     Rule(
         id="claim.product-without-administration",
@@ -271,14 +278,14 @@ RULES: tuple[Rule, ...] = (
         id="claim.em-without-25",
         title="An E/M line on an infusion day without modifier 25",
         severity=Severity.WARNING,
-        rests_on=("modifier:25",),
+        rests_on=("modifier:25", "billing-rule:medicare.separate-em-modifier-25"),
     ),
     Rule(
         id="medicare.home-ivig-same-place",
         title="Medicare: the drug and Q2052 lines must carry the same place of service",
         severity=Severity.ERROR,
         payers=("medicare",),
-        rests_on=("code:Q2052",),
+        rests_on=("code:Q2052", "billing-rule:medicare.q2052-home-pos"),
     ),
 )
 RULE_BY_ID = {rule.id: rule for rule in RULES}
@@ -340,6 +347,16 @@ class _Context:
             record = registry.diagnosis_lists.get(key)
         elif kind == "coverage":
             record = registry.coverage.get(key)
+        elif kind == "billing-rule":
+            record = next(
+                (
+                    rule
+                    for policy in registry.policies
+                    for rule in policy.billing_rules
+                    if rule.id == key
+                ),
+                None,
+            )
         if record is None:
             return ()
         return tuple(record.sources)  # type: ignore[attr-defined]
@@ -649,7 +666,11 @@ def _check_drug_modifiers(
     out: list[Finding],
 ) -> None:
     route_rule = RULE_BY_ID["modifier.route-missing"]
-    if code.is_multi_route and ctx.applies(route_rule, day) and not {"JA", "JB"} & set(modifiers):
+    if (
+        _needs_route_modifier(ctx, code)
+        and ctx.applies(route_rule, day)
+        and not {"JA", "JB"} & set(modifiers)
+    ):
         routes = _join(r.value for r in code.routes) if isinstance(code.routes, tuple) else ""
         out.append(
             ctx.finding(
@@ -698,6 +719,21 @@ def _check_drug_modifiers(
                 suggestion="put 25 on the E/M line of the same day",
             )
         )
+
+
+def _needs_route_modifier(ctx: _Context, code: BillingCode) -> bool:
+    """A code that covers more than one route and that JA/JB are meant for."""
+    if not code.is_multi_route:
+        return False
+    for key in ("JA", "JB"):
+        modifier = ctx.registry.modifiers.get(key)
+        if (
+            modifier is not None
+            and isinstance(modifier.applies_to, tuple)
+            and any(code.code in span for span in modifier.applies_to)
+        ):
+            return True
+    return False
 
 
 def _policy_for(ctx: _Context, code: BillingCode) -> PayerPolicy | None:
@@ -789,7 +825,8 @@ def _check_medicare(
 ) -> None:
     registry = ctx.registry
     modifiers = {m.strip().upper() for m in line.modifiers}
-    if code.kind is CodeKind.IMMUNE_GLOBULIN_PRODUCT:
+    intravenous = isinstance(code.routes, tuple) and Route.INTRAVENOUS in code.routes
+    if code.kind is CodeKind.IMMUNE_GLOBULIN_PRODUCT and intravenous:
         hcpcs = [r.code for r in code.related if r.kind is RelationKind.PRODUCT_SPECIFIC_HCPCS]
         if hcpcs:
             out.append(
