@@ -383,15 +383,18 @@ def test_findings_carry_paths_suggestions_and_source_records() -> None:
     assert finding.path == "lines[0].modifiers[0]"
     assert finding.severity is Severity.ERROR
     assert finding.suggestion == "remove modifier 51"
-    assert finding.sources and all(s.url.startswith("http") for s in finding.sources)
+    assert finding.sources
+    assert all(s.url.startswith("http") for s in finding.sources)
     hcpcs = next(f for f in report.findings if f.rule == "medicare.product-under-hcpcs")
-    assert hcpcs.suggestion is not None and "J1459" in hcpcs.suggestion
+    assert hcpcs.suggestion is not None
+    assert "J1459" in hcpcs.suggestion
 
 
 def test_unknown_code_suggests_the_nearest() -> None:
     report = registry.check(line("90285"), payer="Aetna")
     (finding,) = [f for f in report.findings if f.rule == "code.unknown"]
-    assert finding.suggestion is not None and "90284" in finding.suggestion
+    assert finding.suggestion is not None
+    assert "90284" in finding.suggestion
 
 
 def test_deleted_code_suggests_its_replacement() -> None:
@@ -543,10 +546,10 @@ def test_check_many_rejects_what_is_not_a_line() -> None:
 
 # ---------------------------------------------------------------------- properties
 
-codes = st.sampled_from(sorted(registry.codes.keys()) + ["90285", "99214", "J9999"])
-modifiers = st.sampled_from(sorted(registry.modifiers.keys()) + ["RT", "QQ"])
+codes = st.sampled_from([*sorted(registry.codes.keys()), "90285", "99214", "J9999"])
+modifiers = st.sampled_from([*sorted(registry.modifiers.keys()), "RT", "QQ"])
 payers = st.sampled_from(["Aetna", "BCBS", "Cigna", "UHC", "Medicare"])
-places = st.sampled_from(sorted(registry.places_of_service.keys()) + ["99", "49"])
+places = st.sampled_from([*sorted(registry.places_of_service.keys()), "99", "49"])
 diagnoses = st.sampled_from(["D80.0", "D80.1", "L10.0", "D69.3", "G61.81", "Z00.00"])
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
 amounts = st.none() | st.floats(min_value=0, max_value=200_000, allow_nan=False)

@@ -293,7 +293,7 @@ def test_load_all_under_warnings_as_errors() -> None:
 
 
 def test_data_version_matches_manifest() -> None:
-    assert passive_ig.DATA_VERSION == passive_ig.registry.manifest.data_version
+    assert passive_ig.registry.manifest.data_version == passive_ig.DATA_VERSION
 
 
 def test_bundled_registry_loads_and_validates() -> None:

@@ -67,6 +67,10 @@ class ClaimLine:
         return structure_input(data, cls, what="claim line")
 
 
+def _tuple_of_lines(value: Iterable[ClaimLine]) -> tuple[ClaimLine, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Claim:
     """The lines billed to one payer, with the claim-wide defaults.
@@ -76,7 +80,7 @@ class Claim:
     """
 
     payer: str
-    lines: tuple[ClaimLine, ...] = attrs.field(converter=tuple)
+    lines: tuple[ClaimLine, ...] = attrs.field(converter=_tuple_of_lines)
     date_of_service: dt.date | None = None
     place_of_service: str | None = None
     diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)

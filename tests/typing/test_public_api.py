@@ -1,0 +1,98 @@
+"""The public API as users write it; checked by ``mypy --strict`` and run by pytest.
+
+If a change makes any line here a type error, users' code breaks the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from passive_ig import (
+    DATA_VERSION,
+    DataError,
+    NotAvailable,
+    Registry,
+    UnknownCodeError,
+    registry,
+)
+from passive_ig.checks import RULES, Rule
+from passive_ig.claims import Claim, ClaimLine, Finding, Report, Severity
+from passive_ig.codes import is_valid_code, validate_code
+from passive_ig.guide import Guide
+from passive_ig.records import (
+    BillingCode,
+    BillingUnit,
+    ClinicalWorkflowStep,
+    PayerPolicy,
+    PriorAuthStatus,
+    Source,
+)
+
+
+def test_lookups_are_typed() -> None:
+    code: BillingCode = registry.codes["90283"]
+    maybe: BillingCode | None = registry.codes.get("90285")
+    assert maybe is None
+    unit: BillingUnit | NotAvailable | None = code.billing_unit
+    assert unit is None
+    policy: PayerPolicy = registry.policy("UHC")
+    status: PriorAuthStatus = policy.prior_authorization.status
+    assert status is PriorAuthStatus.REQUIRED
+    steps: tuple[ClinicalWorkflowStep, ...] = registry.workflow("90283")
+    assert steps
+    sources: tuple[Source, ...] = registry.sources_of(code)
+    assert all(isinstance(s.url, str) for s in sources)
+    version: str = DATA_VERSION
+    assert version == registry.manifest.data_version
+
+
+def test_not_available_narrows_with_isinstance() -> None:
+    sites = registry.codes["90283"].typical_sites
+    if isinstance(sites, NotAvailable):
+        reason: str = sites.reason
+        assert reason
+    else:
+        assert all(site.setting for site in sites)
+
+
+def test_checks_are_typed() -> None:
+    line = ClaimLine(
+        code="J1459",
+        modifiers=("JZ",),
+        units=70,
+        dose_mg=35000.0,
+        date_of_service=dt.date(2024, 3, 1),
+        place_of_service="11",
+        diagnoses=("D80.0",),
+    )
+    report: Report = registry.check(line, payer="Medicare")
+    ok: bool = report.ok
+    assert ok
+    errors: tuple[Finding, ...] = report.errors
+    assert errors == ()
+    claim = Claim(payer="Aetna", lines=(line, ClaimLine(code="96365")))
+    for each in registry.check_many([claim]):
+        severities: set[Severity] = {f.severity for f in each.findings}
+        assert Severity.ERROR not in severities
+    rules: tuple[Rule, ...] = RULES
+    assert rules
+
+
+def test_errors_and_validation_are_typed() -> None:
+    try:
+        registry.codes["90285"]
+    except UnknownCodeError as exc:
+        suggestions: tuple[str, ...] = exc.suggestions
+        assert "90284" in suggestions
+    clean: str = validate_code("cpt 90283")
+    valid: bool = is_valid_code(clean)
+    assert valid
+    assert issubclass(DataError, ValueError)
+
+
+def test_guide_and_other_registries_are_typed() -> None:
+    sheet: Guide = registry.guide("90283", payer="Medicare")
+    text: str = sheet.to_text()
+    assert text.startswith("CPT 90283")
+    other: Registry = Registry()
+    assert len(other.payers) == 5
