@@ -214,3 +214,20 @@ def test_manifest_problems(broken_copy: Callable[..., Path]) -> None:
     assert problems(broken_copy(manifest=manifest)) == [
         "manifest.json: $.as_of: expected a date as 'YYYY-MM-DD', got '2026-13-01'"
     ]
+
+
+def test_billing_rule_ids_are_unique_and_references_resolve(broken_copy: Callable[..., Path]) -> None:
+    def policies(data: Any) -> Any:
+        data[1]["billing_rules"] = [dict(data[0]["billing_rules"][0])]
+        return data
+
+    def coverage(data: Any) -> Any:
+        data[0]["billing_rules"] = ["medicare.tset"]
+        return data
+
+    assert problems(broken_copy(policies=policies, coverage=coverage)) == [
+        "policies.json: $[1].billing_rules[0].id: duplicate billing rule id 'medicare.test' "
+        "(first in medicare-90283)",
+        "coverage.json: $[0].billing_rules[0]: unknown billing rule 'medicare.tset' "
+        "(nearest: 'medicare.test')",
+    ]

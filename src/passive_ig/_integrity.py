@@ -54,6 +54,7 @@ REFERENCES: dict[tuple[type, str], str] = {
     (BillingRule, "modifiers"): "modifiers",
     (CoverageDetermination, "codes"): "codes",
     (CoverageDetermination, "diagnosis_lists"): "diagnosis_lists",
+    (CoverageDetermination, "billing_rules"): "billing_rules",
     (DiagnosisList, "applies_to"): "codes",
     (DiagnosisList, "payer"): "payers",
     (DiagnosisList, "determination"): "coverage",
@@ -132,6 +133,19 @@ def check_data_set(
 ) -> list[DataProblem]:
     """Every cross-record problem of a whole data set; ``keys`` holds each collection's keys."""
     problems: list[DataProblem] = []
+    rule_ids: dict[str, str] = {}
+    for index, policy in enumerate(collections.get("policies", ())):
+        for rule_index, rule in enumerate(policy.billing_rules):
+            if rule.id in rule_ids:
+                problems.append(
+                    DataProblem(
+                        file="policies.json",
+                        path=f"$[{index}].billing_rules[{rule_index}].id",
+                        message=f"duplicate billing rule id {rule.id!r} (first in {rule_ids[rule.id]})",
+                    )
+                )
+            rule_ids.setdefault(rule.id, policy.id)
+    keys = {**keys, "billing_rules": set(rule_ids)}
     for name, records in collections.items():
         file = FILES[name]
         for index, record in enumerate(records):
@@ -237,6 +251,7 @@ def _unknown(target: str, key: str, known: set[str]) -> str:
         "diagnosis_lists": "diagnosis list",
         "places_of_service": "place of service",
         "taxonomies": "taxonomy",
+        "billing_rules": "billing rule",
     }.get(target, "record")
     message = f"unknown {noun} {key!r}"
     suggestions = _codes.nearest(key, sorted(known), limit=1)

@@ -790,7 +790,8 @@ def _check_payer_policy(
         return
     for rule in policy.site_of_care:
         if pos in rule.non_preferred and (day is None or rule.effective.covers(day)):
-            preferred = [f"{p} ({_pos_name(ctx, p)})" for p in rule.preferred] + list(
+            codes = rule.preferred if isinstance(rule.preferred, tuple) else ()
+            preferred = [f"{p} ({_pos_name(ctx, p)})" for p in codes] + list(
                 rule.preferred_settings
             )
             out.append(

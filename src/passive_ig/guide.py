@@ -99,7 +99,8 @@ def build_guide(registry: Registry, code: str = "90283", payer: str | None = Non
     for policy in policies:
         if isinstance(policy.site_of_care, tuple):
             for rule in policy.site_of_care:
-                for pos in (*rule.preferred, *rule.non_preferred):
+                preferred = rule.preferred if isinstance(rule.preferred, tuple) else ()
+                for pos in (*preferred, *rule.non_preferred):
                     places.setdefault(pos, registry.places_of_service[pos])
     workflow = registry.workflow(record.code)
     missing = _not_available(record, policies, workflow)

@@ -270,6 +270,9 @@ class RelationKind(enum.Enum):
     REPLACED_BY = "replaced-by"
     REPLACES = "replaces"
     PREADMINISTRATION = "preadministration"
+    """The preadministration service that went with this product (G0332, historical)."""
+    PRODUCT = "product"
+    """A product code this administration or service code is billed beside."""
 
 
 @attrs.frozen(kw_only=True)
@@ -309,8 +312,9 @@ class BillingCode:
     """``None``: the descriptor names no unit, so one line reports the supply given."""
     products: tuple[str, ...] = ()
     """Brand names the code covers, where the code is product-specific."""
-    single_dose_container: bool | NotAvailable
-    """Whether the drug comes in single-dose containers (drives the JW/JZ rules)."""
+    single_dose_container: bool | NotAvailable | None
+    """Whether the drug comes in single-dose containers (drives the JW/JZ rules);
+    ``None`` for codes that are not drugs, where the question does not arise."""
     typical_sites: tuple[SiteOfService, ...] | NotAvailable
     related: tuple[RelatedCode, ...]
     indications: tuple[str, ...] | NotAvailable
@@ -494,7 +498,8 @@ class SiteOfCareRule:
 
     summary: str
     document: str | None
-    preferred: tuple[str, ...]
+    """The number or title of the document that sets the rule."""
+    preferred: tuple[str, ...] | NotAvailable
     preferred_settings: tuple[str, ...] = ()
     non_preferred: tuple[str, ...]
     exceptions: str = ""
@@ -588,7 +593,8 @@ class CoverageDetermination:
     effective: Effective
     revised: _dt.date | NotAvailable | None = None
     summary: str
-    rules: tuple[str, ...] = ()
+    billing_rules: tuple[str, ...] = ()
+    """Ids of the payer billing rules this document sets (see ``PayerPolicy.billing_rules``)."""
     codes: tuple[str, ...] = ()
     diagnosis_lists: tuple[str, ...] = ()
     sources: tuple[str, ...]
