@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from passive_ig import registry
 from passive_ig.cli import main
 
 OVERLAY = Path(__file__).parent / "data" / "overlay"
@@ -244,7 +245,8 @@ def test_validate_data(capsys: pytest.CaptureFixture[str]) -> None:
 def test_validate_bad_data_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "validate-data", str(tmp_path))
     assert code == 1
-    assert out.startswith(f"{tmp_path} has 11 problems:")
+    files = len(registry.manifest.files) + 1  # every data file and the manifest
+    assert out.startswith(f"{tmp_path} has {files} problems:")
     code, out, _ = run(capsys, "validate-data", str(tmp_path), "--json")
     assert json.loads(out)["problems"][0] == "manifest.json: $: file missing"
 

@@ -216,7 +216,9 @@ def test_manifest_problems(broken_copy: Callable[..., Path]) -> None:
     ]
 
 
-def test_billing_rule_ids_are_unique_and_references_resolve(broken_copy: Callable[..., Path]) -> None:
+def test_billing_rule_ids_are_unique_and_references_resolve(
+    broken_copy: Callable[..., Path],
+) -> None:
     def policies(data: Any) -> Any:
         data[1]["billing_rules"] = [dict(data[0]["billing_rules"][0])]
         return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import decimal
 import pickle
 from typing import Any
 
@@ -24,6 +25,7 @@ from passive_ig.records import (
     Modifier,
     Payer,
     PayerPolicy,
+    PaymentBenchmark,
     PlaceOfService,
     ProviderTaxonomy,
     Source,
@@ -49,6 +51,10 @@ st.register_type_strategy(
 )
 st.register_type_strategy(str, text)
 st.register_type_strategy(dt.date, st.dates(min_value=dt.date(1990, 1, 1)))
+st.register_type_strategy(
+    decimal.Decimal,
+    st.decimals(min_value=0, max_value=10**9, allow_nan=False, allow_infinity=False, places=4),
+)
 
 
 @pytest.mark.parametrize("record_type", RECORD_TYPES, ids=lambda t: t.__name__)
@@ -71,6 +77,7 @@ def test_every_bundled_record_round_trips() -> None:
         ("taxonomies", ProviderTaxonomy),
         ("workflow_steps", ClinicalWorkflowStep),
         ("sources", Source),
+        ("payment_benchmarks", PaymentBenchmark),
     ]:
         for record in getattr(registry, name):
             assert converter.structure(unstructure(record), record_type) == record

@@ -13,7 +13,9 @@ a file, each with the file name and a JSON path.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -30,6 +32,9 @@ from .records import NotAvailable
 __all__ = ["converter", "structure_file", "unstructure"]
 
 T = TypeVar("T")
+
+
+_DECIMAL = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 
 
 class _Rejected(ValueError):
@@ -74,6 +79,12 @@ def _structure_float(obj: object, _: type) -> float:
     if isinstance(obj, bool) or not isinstance(obj, (int, float)):
         raise _Rejected(f"expected a number, got {_json_name(obj)} ({obj!r})")
     return float(obj)
+
+
+def _structure_decimal(obj: object, _: type) -> decimal.Decimal:
+    if not isinstance(obj, str) or not _DECIMAL.match(obj):
+        raise _Rejected(f"expected an amount as a string of digits, e.g. '420.48', got {obj!r}")
+    return decimal.Decimal(obj)
 
 
 def _structure_date(obj: object, _: type) -> dt.date:
@@ -190,6 +201,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(float, _structure_float)
     conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(decimal.Decimal, _structure_decimal)
+    conv.register_unstructure_hook(decimal.Decimal, lambda amount: format(amount, "f"))
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_structure_hook_factory(_is_enum, _enum_hook)
     conv.register_structure_hook_factory(

@@ -32,6 +32,8 @@ from .records import (
     NotAvailable,
     Origin,
     PayerPolicy,
+    PaymentBenchmark,
+    PaymentFigure,
     PlaceOfService,
     ProviderTaxonomy,
     RelatedCode,
@@ -66,6 +68,10 @@ REFERENCES: dict[tuple[type, str], str] = {
     (Modifier, "payers"): "payers",
     (Modifier, "not_with"): "modifiers",
     (ClinicalWorkflowStep, "code"): "codes",
+    (PaymentBenchmark, "payer"): "payers",
+    (PaymentBenchmark, "code"): "codes",
+    (PaymentBenchmark, "related"): "payment_benchmarks",
+    (PaymentFigure, "code"): "codes",
 }
 
 # The form every key of a collection must have, as a validator that returns the
@@ -81,19 +87,6 @@ KEY_FIELDS: dict[type, str] = {
     Modifier: "code",
     PlaceOfService: "code",
     ProviderTaxonomy: "code",
-}
-
-FILES = {
-    "sources": "sources.json",
-    "codes": "codes.json",
-    "modifiers": "modifiers.json",
-    "payers": "payers.json",
-    "policies": "policies.json",
-    "coverage": "coverage.json",
-    "diagnosis_lists": "diagnosis_lists.json",
-    "places_of_service": "places_of_service.json",
-    "taxonomies": "taxonomies.json",
-    "workflow_steps": "workflow.json",
 }
 
 
@@ -129,9 +122,14 @@ def _check_form(validate: Callable[[object], str], value: str) -> str | None:
 def check_data_set(
     collections: Mapping[str, tuple[Any, ...]],
     keys: Mapping[str, set[str]],
+    files: Mapping[str, str],
     manifest: Manifest | None,
 ) -> list[DataProblem]:
-    """Every cross-record problem of a whole data set; ``keys`` holds each collection's keys."""
+    """Every cross-record problem of a whole data set.
+
+    ``collections`` maps each collection's name to its records, ``keys`` to its
+    keys and ``files`` to its file name.
+    """
     problems: list[DataProblem] = []
     rule_ids: dict[str, str] = {}
     for index, policy in enumerate(collections.get("policies", ())):
@@ -147,7 +145,7 @@ def check_data_set(
             rule_ids.setdefault(rule.id, policy.id)
     keys = {**keys, "billing_rules": set(rule_ids)}
     for name, records in collections.items():
-        file = FILES[name]
+        file = files[name]
         for index, record in enumerate(records):
             for problem in _check_record(record, f"$[{index}]", keys):
                 problems.append(DataProblem(file=file, path=problem[0], message=problem[1]))
@@ -252,6 +250,7 @@ def _unknown(target: str, key: str, known: set[str]) -> str:
         "places_of_service": "place of service",
         "taxonomies": "taxonomy",
         "billing_rules": "billing rule",
+        "payment_benchmarks": "payment benchmark",
     }.get(target, "record")
     message = f"unknown {noun} {key!r}"
     suggestions = _codes.nearest(key, sorted(known), limit=1)

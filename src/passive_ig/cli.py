@@ -186,21 +186,9 @@ def _run(args: argparse.Namespace) -> int:
             result = registry.with_overlay(args.directory)
         else:
             result = Registry.from_directory(args.directory)
-        counts = {
-            name: len(getattr(result, name))
-            for name in (
-                "sources",
-                "codes",
-                "modifiers",
-                "payers",
-                "policies",
-                "coverage",
-                "diagnosis_lists",
-                "places_of_service",
-                "taxonomies",
-                "workflow_steps",
-            )
-        }
+        from .registry import SPECS
+
+        counts = {spec.name: len(getattr(result, spec.name)) for spec in SPECS}
         if args.json:
             _print_json({"ok": True, "records": counts})
         else:

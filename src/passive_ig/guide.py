@@ -29,6 +29,7 @@ from .records import (
     Modifier,
     NotAvailable,
     PayerPolicy,
+    PaymentBenchmark,
     PlaceOfService,
     RelatedCode,
     Source,
@@ -52,6 +53,8 @@ class Guide:
     places_of_service: tuple[PlaceOfService, ...]
     modifiers: tuple[Modifier, ...]
     policies: tuple[PayerPolicy, ...]
+    payments: tuple[PaymentBenchmark, ...]
+    """What is known about payment: one per payer, then the benchmarks they point to."""
     payer_names: tuple[tuple[str, str], ...]
     indications: tuple[DiagnosisList, ...] | NotAvailable
     workflow: tuple[ClinicalWorkflowStep, ...]
@@ -103,14 +106,24 @@ def build_guide(registry: Registry, code: str = "90283", payer: str | None = Non
                 for pos in (*preferred, *rule.non_preferred):
                     places.setdefault(pos, registry.places_of_service[pos])
     workflow = registry.workflow(record.code)
+    payments: dict[str, PaymentBenchmark] = {}
+    for policy in policies:
+        benchmark = registry.payment_benchmark(policy.payer, record.code)
+        payments[benchmark.id] = benchmark
+        for key in benchmark.related:
+            linked = registry.payment_benchmarks[key]
+            payments.setdefault(linked.id, linked)
     missing = _not_available(record, policies, workflow)
-    sources = registry.sources_of((record, tuple(link for link, _ in related), policies, workflow))
+    sources = registry.sources_of(
+        (record, tuple(link for link, _ in related), policies, tuple(payments.values()), workflow)
+    )
     return Guide(
         code=record,
         related=related,
         places_of_service=tuple(places.values()),
         modifiers=modifiers,
         policies=policies,
+        payments=tuple(payments.values()),
         payer_names=tuple((p.payer, registry.payers[p.payer].name) for p in policies),
         indications=registry.indications(record.code),
         workflow=workflow,
@@ -167,6 +180,22 @@ def _period(effective: Effective) -> str:
     start = _value(effective.start)
     end = "still in effect" if effective.end is None else _value(effective.end)
     return f"from {start}, {end}" if effective.end is None else f"from {start} to {end}"
+
+
+def _payment_lines(benchmark: PaymentBenchmark) -> list[str]:
+    out = _wrap(f"Payment for {benchmark.code}: {_value(benchmark.pricing)}")
+    if isinstance(benchmark.figures, NotAvailable):
+        out += _wrap(f"Figures: {_value(benchmark.figures)}", 4)
+    else:
+        for figure in benchmark.figures:
+            out += _wrap(
+                f"- {figure.kind.value}: {figure.currency} {figure.amount} {figure.unit} "
+                f"for {figure.code}, {_period(figure.effective)}. {figure.note}".rstrip(),
+                4,
+            )
+    for missing in benchmark.not_available:
+        out += _wrap(f"- not available: {missing.reason}", 4)
+    return out
 
 
 def _render(guide: Guide) -> str:
@@ -278,6 +307,9 @@ def _render(guide: Guide) -> str:
             out += _wrap(f"- Example plan {plan.name}: {plan.note}".rstrip(": "))
         if policy.coverage_determinations:
             out += _wrap("Coverage documents: " + ", ".join(policy.coverage_determinations))
+        for benchmark in guide.payments:
+            if benchmark.payer == policy.payer:
+                out += _payment_lines(benchmark)
 
     out += ["", "CLINICAL WORKFLOW"]
     if not guide.workflow:

@@ -17,6 +17,7 @@ yourself, except in an overlay or a test.
 """
 
 import datetime as _dt
+import decimal
 import enum
 from typing import Any, cast
 
@@ -49,6 +50,9 @@ __all__ = [
     "Payer",
     "PayerKind",
     "PayerPolicy",
+    "PaymentBenchmark",
+    "PaymentFigure",
+    "PaymentFigureKind",
     "PlaceOfService",
     "PolicyDocument",
     "PriorAuthStatus",
@@ -633,5 +637,64 @@ class ClinicalWorkflowStep:
     title: str
     activities: tuple[str, ...]
     documentation: tuple[DocumentationItem, ...]
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED
+
+
+# --------------------------------------------------------------------------- payment
+
+
+class PaymentFigureKind(enum.Enum):
+    """What a payment figure is."""
+
+    FEE_SCHEDULE_AMOUNT = "fee-schedule-amount"
+    """The amount a published fee schedule sets."""
+    PROPOSED_FEE_SCHEDULE_AMOUNT = "proposed-fee-schedule-amount"
+    """The amount a proposed rule put forward, before the final rule."""
+    DEMONSTRATION_RATE = "demonstration-rate"
+    """The rate a payment demonstration paid."""
+    PAYMENT_LIMIT = "payment-limit"
+    """A payment limit, such as an ASP-based limit for a drug code."""
+    CONTRACT_RATE = "contract-rate"
+    """A rate from a contract (user-supplied figures, through an overlay)."""
+    NEGOTIATED_RATE_STATISTIC = "negotiated-rate-statistic"
+    """A statistic over negotiated rates (e.g. a median from price-transparency files)."""
+
+
+@attrs.frozen(kw_only=True)
+class PaymentFigure:
+    """One figure: what it is, the amount, what one unit is, the code and period it is for."""
+
+    kind: PaymentFigureKind
+    amount: decimal.Decimal
+    currency: str = "USD"
+    code: str
+    """The code the figure is for (for Medicare home IVIG services, Q2052)."""
+    unit: str
+    """What the amount pays for, e.g. 'per infusion day'."""
+    effective: Effective
+    note: str = ""
+    sources: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class PaymentBenchmark:
+    """What is known about what one payer pays for one code, with sources.
+
+    ``figures`` holds the amounts our sources give, or :class:`NotAvailable` with
+    the reason when they give none. ``pricing`` says how the payer prices the
+    code, where that is known; ``not_available`` lists further figures a biller
+    would want that are missing.
+    """
+
+    id: str
+    payer: str
+    code: str
+    pricing: str | NotAvailable
+    figures: tuple[PaymentFigure, ...] | NotAvailable
+    related: tuple[str, ...] = ()
+    """Ids of other benchmarks that bear on this one (e.g. the home IVIG services bundle)."""
+    not_available: tuple[NotAvailable, ...] = ()
+    as_of: _dt.date
     sources: tuple[str, ...]
     origin: Origin = Origin.BUNDLED

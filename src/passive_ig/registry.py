@@ -55,6 +55,7 @@ from .records import (
     Origin,
     Payer,
     PayerPolicy,
+    PaymentBenchmark,
     PlaceOfService,
     PriorAuthorization,
     ProviderTaxonomy,
@@ -162,6 +163,14 @@ SPECS: tuple[_Spec, ...] = (
         "taxonomies.json",
         ProviderTaxonomy,
         _by_code,
+        _casefold_key,
+        UnknownRecordError,
+    ),
+    _Spec(
+        "payment_benchmarks",
+        "payment_benchmarks.json",
+        PaymentBenchmark,
+        _by_id,
         _casefold_key,
         UnknownRecordError,
     ),
@@ -367,6 +376,11 @@ class Registry:
         """Place-of-service codes, by code (``"11"``)."""
         self.taxonomies: Collection[ProviderTaxonomy] = Collection(self, SPEC_BY_NAME["taxonomies"])
         """NUCC provider taxonomy codes, by code."""
+        self.payment_benchmarks: Collection[PaymentBenchmark] = Collection(
+            self, SPEC_BY_NAME["payment_benchmarks"]
+        )
+        """What is known about what each payer pays, by id (``"medicare-Q2052"``);
+        see also :meth:`payment_benchmark`."""
         self.workflow_steps: Collection[ClinicalWorkflowStep] = Collection(
             self, SPEC_BY_NAME["workflow_steps"]
         )
@@ -500,7 +514,8 @@ class Registry:
         from ._integrity import check_data_set
 
         keys = {spec.name: {spec.key(r) for r in collections[spec.name]} for spec in SPECS}
-        problems = check_data_set(collections, keys, self._manifest)
+        files = {spec.name: spec.file for spec in SPECS}
+        problems = check_data_set(collections, keys, files, self._manifest)
         if problems:
             raise DataError(problems, origin=origin)
         with self._lock:
@@ -536,19 +551,8 @@ class Registry:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.RLock()
-        for name in (
-            "sources",
-            "codes",
-            "modifiers",
-            "payers",
-            "policies",
-            "coverage",
-            "diagnosis_lists",
-            "places_of_service",
-            "taxonomies",
-            "workflow_steps",
-        ):
-            getattr(self, name)._registry = self
+        for spec in SPECS:
+            getattr(self, spec.name)._registry = self
 
     def __repr__(self) -> str:
         return f"<Registry over {self._reader.label}>"
@@ -628,6 +632,32 @@ class Registry:
         """Every payer's policy for ``code``, keyed by payer id."""
         record = self.codes[code]
         return {p.payer: p for p in self.policies if record.code in p.codes}
+
+    def payment_benchmark(self, payer: str, code: str = "90283") -> PaymentBenchmark:
+        """What is known about what ``payer`` pays for ``code``: figures with their
+        sources, or :class:`~passive_ig.records.NotAvailable` saying what is missing.
+
+        Always answers for a known payer and code: when the data holds nothing for
+        the pair, the answer says so.
+        """
+        payer_record = self.payers[payer]
+        record = self.codes[code]
+        for benchmark in self.payment_benchmarks:
+            if benchmark.payer == payer_record.id and benchmark.code == record.code:
+                return benchmark
+        missing = NotAvailable(
+            reason=f"passive_ig's data holds no payment information for {record.code} "
+            f"under {payer_record.name}"
+        )
+        return PaymentBenchmark(
+            id=f"{payer_record.id}-{record.code}",
+            payer=payer_record.id,
+            code=record.code,
+            pricing=missing,
+            figures=missing,
+            as_of=self.manifest.as_of,
+            sources=(),
+        )
 
     def prior_authorization(self, payer: str, code: str = "90283") -> PriorAuthorization:
         """Whether ``payer`` requires prior authorization for ``code``, with the detail."""
