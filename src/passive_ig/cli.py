@@ -12,7 +12,7 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
@@ -34,24 +34,23 @@ def _date(text: str) -> dt.date:
         ) from None
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of units (0 or more)")
-    return value
+def _non_negative(parse: type[int] | type[float], what: str) -> Callable[[str], Any]:
+    """An argparse type that accepts numbers of ``parse``'s kind, 0 or more."""
+
+    def convert(text: str) -> Any:
+        try:
+            value = parse(text)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what} (0 or more)")
+        return value
+
+    return convert
 
 
-def _amount(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount in mg (0 or more)")
-    return value
+_whole_units = _non_negative(int, "a whole number of units")
+_amount = _non_negative(float, "an amount in mg")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--payer", help="the payer (name or alias); required for a single line")
     check.add_argument("--code", help="the billing code of the line")
     check.add_argument("--modifier", action="append", default=[], help="a modifier (repeatable)")
-    check.add_argument("--units", type=_positive_int, help="billed units")
+    check.add_argument("--units", type=_whole_units, help="billed units")
     check.add_argument("--pos", help="place of service, two digits")
     check.add_argument("--dos", type=_date, help="date of service, YYYY-MM-DD")
     check.add_argument("--dx", action="append", default=[], help="an ICD-10-CM code (repeatable)")

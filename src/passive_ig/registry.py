@@ -311,6 +311,16 @@ class _Reader:
     def exists(self, name: str) -> bool:
         return bool(self.root.joinpath(name).is_file())
 
+    def records(self, spec: _Spec) -> tuple[tuple[Any, ...], tuple[DataProblem, ...]]:
+        """Read and strictly structure one collection's file: its records and every problem."""
+        from ._converter import structure_file
+
+        data, problems = self.read(spec.file)
+        if problems:
+            return (), problems
+        result = structure_file(data, spec.record_type, file=spec.file)
+        return result.records, (*result.problems, *_duplicate_problems(spec, result))
+
     def read(self, name: str) -> tuple[object, tuple[DataProblem, ...]]:
         try:
             raw = self.root.joinpath(name).read_bytes()
@@ -407,8 +417,6 @@ class Registry:
         validated exactly like bundled ones, and marked ``origin=Origin.USER``.
         Raises :class:`~passive_ig.errors.DataError` listing every problem found.
         """
-        from ._converter import structure_file
-
         self.load_all()
         reader = _Reader(path, str(path))
         problems: list[DataProblem] = []
@@ -420,14 +428,9 @@ class Registry:
                 merged[spec.name] = base
                 continue
             overlaid = True
-            data, read_problems = reader.read(spec.file)
-            problems.extend(read_problems)
-            if read_problems:
-                continue
-            result = structure_file(data, spec.record_type, file=spec.file)
-            problems.extend(result.problems)
-            problems.extend(_duplicate_problems(spec, result))
-            replacing = {spec.key(record): _mark_user(record) for record in result.records}
+            records, file_problems = reader.records(spec)
+            problems.extend(file_problems)
+            replacing = {spec.key(record): _mark_user(record) for record in records}
             kept = tuple(replacing.pop(spec.key(r), r) for r in base)
             merged[spec.name] = kept + tuple(replacing.values())
         if not overlaid and not problems:
@@ -462,16 +465,10 @@ class Registry:
         return index
 
     def _load_one(self, spec: _Spec) -> _Index[Any]:
-        from ._converter import structure_file
-
-        data, problems = self._reader.read(spec.file)
+        records, problems = self._reader.records(spec)
         if problems:
             raise DataError(problems, origin=self._reader.label)
-        result = structure_file(data, spec.record_type, file=spec.file)
-        problems = (*result.problems, *_duplicate_problems(spec, result))
-        if problems:
-            raise DataError(problems, origin=self._reader.label)
-        return _build_index(spec, result.records)
+        return _build_index(spec, records)
 
     def load_all(self) -> None:
         """Read, structure and cross-check every file now, instead of on first use.
@@ -480,7 +477,7 @@ class Registry:
         """
         if self._verified:
             return
-        from ._converter import structure_file, structure_one
+        from ._converter import structure_one
 
         with self._lock:
             if self._verified:
@@ -498,14 +495,9 @@ class Registry:
                 if spec.name in self._indexes:
                     loaded[spec.name] = self._indexes[spec.name].records
                     continue
-                data, read_problems = self._reader.read(spec.file)
-                problems.extend(read_problems)
-                if read_problems:
-                    continue
-                result = structure_file(data, spec.record_type, file=spec.file)
-                problems.extend(result.problems)
-                problems.extend(_duplicate_problems(spec, result))
-                loaded[spec.name] = result.records
+                records, file_problems = self._reader.records(spec)
+                problems.extend(file_problems)
+                loaded[spec.name] = records
             if problems:
                 raise DataError(problems, origin=self._reader.label)
             self._install(loaded, origin=self._reader.label)
