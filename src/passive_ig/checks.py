@@ -45,6 +45,7 @@ from .records import (
     Route,
     Source,
 )
+from .units import billing_units
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -620,22 +621,25 @@ def _check_units(ctx: _Context, line: ClaimLine, code: BillingCode, out: list[Fi
             )
         )
         return
-    if line.dose_mg is None or unit.measure is not Measure.MILLIGRAM:
+    if line.dose_mg is None or unit.measure is not Measure.MILLIGRAM or line.dose_mg < 0:
         return
-    exact = line.dose_mg / unit.quantity
-    low, high = math.floor(exact), math.ceil(exact)
-    if low == high:
-        if line.units != low:
+    count = billing_units(ctx.registry, code.code, dose_mg=line.dose_mg)
+    if isinstance(count.units, int):
+        if line.units != count.units:
             out.append(
                 ctx.finding(
                     "units.dose-mismatch",
-                    f"{line.dose_mg:g} mg of {code.code} ({unit}) is {low} units, not {line.units}",
+                    f"{line.dose_mg:g} mg of {code.code} ({unit}) is {count.units} units, "
+                    f"not {line.units}",
                     "units",
-                    suggestion=f"bill {low} units",
+                    suggestion=f"bill {count.units} units",
                     record=code,
                 )
             )
-    elif line.units not in (low, high):
+        return
+    exact = count.exact_units if count.exact_units is not None else 0
+    low, high = math.floor(exact), math.ceil(exact)
+    if line.units not in (low, high):
         out.append(
             ctx.finding(
                 "units.dose-mismatch",

@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from ._converter import Structured
     from .claims import Claim, ClaimLine, Finding, Report
     from .guide import Guide
+    from .units import UnitCount
 
 __all__ = ["Collection", "Registry", "registry"]
 
@@ -650,6 +651,23 @@ class Registry:
             as_of=self.manifest.as_of,
             sources=(),
         )
+
+    def billing_units(
+        self,
+        code: str,
+        *,
+        dose_mg: float | int | str,
+        discarded_mg: float | int | str | None = None,
+    ) -> UnitCount:
+        """The billing units of ``code`` for a dose in mg, and for the amount discarded (JW).
+
+        ``registry.billing_units("J1459", dose_mg=35000).units`` is 70. A dose that is
+        not a whole number of units gives :class:`~passive_ig.records.NotAvailable`
+        with the reason, since how to round is payer policy our sources do not give.
+        """
+        from .units import billing_units
+
+        return billing_units(self, code, dose_mg=dose_mg, discarded_mg=discarded_mg)
 
     def prior_authorization(self, payer: str, code: str = "90283") -> PriorAuthorization:
         """Whether ``payer`` requires prior authorization for ``code``, with the detail."""
