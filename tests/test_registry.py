@@ -309,3 +309,19 @@ def test_from_directory_rejects_missing_directory(tmp_path: Path) -> None:
 
 
 Edit = Callable[..., Path]
+
+
+def test_from_directory_given_a_file_lists_problems_not_a_traceback(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "file.json"
+    not_a_dir.write_text("[]")
+    with pytest.raises(DataError) as info:
+        Registry.from_directory(not_a_dir)
+    assert str(info.value.problems[0]) == "manifest.json: $: cannot be read (Not a directory)"
+
+
+def test_from_directory_refuses_what_is_not_a_path() -> None:
+    with pytest.raises(InvalidInputError) as info:
+        Registry.from_directory(42)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "42 is not a valid data directory: expected a directory path (str or os.PathLike)"
+    )

@@ -306,6 +306,10 @@ class _Reader:
             from pathlib import Path
 
             root = Path(root)
+        elif not hasattr(root, "joinpath"):
+            raise InvalidInputError(
+                root, "a directory path (str or os.PathLike)", what="data directory"
+            )
         self.root: Traversable = root
         self.label = label
 
@@ -327,6 +331,9 @@ class _Reader:
             raw = self.root.joinpath(name).read_bytes()
         except FileNotFoundError:
             return None, (DataProblem(file=name, path="$", message="file missing"),)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            return None, (DataProblem(file=name, path="$", message=f"cannot be read ({reason})"),)
         try:
             return json.loads(raw), ()
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
