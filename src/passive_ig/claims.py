@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from .records import Source
+from .records import Displayable, Source
 
 __all__ = ["Claim", "ClaimLine", "Finding", "Report", "Severity"]
 
@@ -36,7 +36,7 @@ def _tuple_of_str(value: str | Iterable[str]) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class ClaimLine:
+class ClaimLine(Displayable):
     """One service line.
 
     ``code`` and the other codes are taken as typed and cleaned by the check, so a
@@ -72,7 +72,7 @@ def _tuple_of_lines(value: Iterable[ClaimLine]) -> tuple[ClaimLine, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class Claim:
+class Claim(Displayable):
     """The lines billed to one payer, with the claim-wide defaults.
 
     A line without its own date of service, place of service or diagnoses takes
@@ -104,7 +104,7 @@ class Severity(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Finding:
+class Finding(Displayable):
     """One thing a check found.
 
     ``rule`` is a stable id (see :data:`passive_ig.checks.RULES`); ``path`` names
@@ -127,7 +127,7 @@ class Finding:
 
 
 @attrs.frozen(kw_only=True)
-class Report:
+class Report(Displayable):
     """Everything a check found, for one line or claim and one payer.
 
     ``ok`` is True when there is no error (warnings and infos may remain).

@@ -25,6 +25,7 @@ from .records import (
     ClinicalWorkflowStep,
     CodeRange,
     DiagnosisList,
+    Displayable,
     Effective,
     Modifier,
     NotAvailable,
@@ -45,7 +46,7 @@ WIDTH = 96
 
 
 @attrs.frozen(kw_only=True)
-class Guide:
+class Guide(Displayable):
     """The guidance for one code, as records (``to_text()`` and ``to_dict()`` render it)."""
 
     code: BillingCode

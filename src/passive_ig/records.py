@@ -72,6 +72,21 @@ __all__ = [
 # --------------------------------------------------------------------------- values
 
 
+class Displayable:
+    """Adds rich display in Jupyter: every record renders as an HTML table.
+
+    Not available facts show distinctly from empty ones, and sources as links
+    (see :mod:`passive_ig.display`).
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        from .display import to_html
+
+        return to_html(self)
+
+
 def _attrs_type(value: object) -> type[attrs.AttrsInstance]:
     """The attrs class of a record (for code that walks records field by field)."""
     return cast("type[attrs.AttrsInstance]", type(value))
@@ -82,7 +97,7 @@ def _attrs_type_of(kind: type[Any]) -> type[attrs.AttrsInstance]:
 
 
 @attrs.frozen(kw_only=True)
-class NotAvailable:
+class NotAvailable(Displayable):
     """A fact our sources do not establish, with the reason.
 
     Distinct from an empty tuple (we know there is none) and from ``None`` (the
@@ -120,7 +135,7 @@ class Confidence(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Effective:
+class Effective(Displayable):
     """When something applies.
 
     ``start`` is the first day, or :class:`NotAvailable` when our sources do not
@@ -139,7 +154,7 @@ class Effective:
 
 
 @attrs.frozen(kw_only=True)
-class Source:
+class Source(Displayable):
     """A document a fact rests on."""
 
     id: str
@@ -153,7 +168,7 @@ class Source:
 
 
 @attrs.frozen(kw_only=True)
-class Manifest:
+class Manifest(Displayable):
     """What the data set is: its version, the day it describes, and where it came from."""
 
     data_version: str
@@ -217,7 +232,7 @@ class DescriptorKind(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Descriptor:
+class Descriptor(Displayable):
     """What a code means, in plain language."""
 
     text: str
@@ -242,7 +257,7 @@ class Measure(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class BillingUnit:
+class BillingUnit(Displayable):
     """One billing unit of a code, e.g. 500 mg for the IVIG J-codes."""
 
     quantity: int
@@ -280,7 +295,7 @@ class RelationKind(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class RelatedCode:
+class RelatedCode(Displayable):
     """A link from one billing code to another, with the kind of link and its sources."""
 
     code: str
@@ -290,7 +305,7 @@ class RelatedCode:
 
 
 @attrs.frozen(kw_only=True)
-class SiteOfService:
+class SiteOfService(Displayable):
     """A setting where the service is typically given, with its place-of-service codes.
 
     ``place_of_service`` is :class:`NotAvailable` where no code for the setting is
@@ -303,7 +318,7 @@ class SiteOfService:
 
 
 @attrs.frozen(kw_only=True)
-class BillingCode:
+class BillingCode(Displayable):
     """A CPT or HCPCS Level II code and what a biller needs to know about it."""
 
     code: str
@@ -338,7 +353,7 @@ class BillingCode:
 
 
 @attrs.frozen(kw_only=True)
-class DiagnosisCode:
+class DiagnosisCode(Displayable):
     """An ICD-10-CM code on a diagnosis list, with a condition of use where one applies."""
 
     code: str
@@ -346,7 +361,7 @@ class DiagnosisCode:
 
 
 @attrs.frozen(kw_only=True)
-class DiagnosisList:
+class DiagnosisList(Displayable):
     """ICD-10-CM codes that a policy or guide ties to a service.
 
     ``complete`` is False when the source list was cut off: the codes shown are on
@@ -369,7 +384,7 @@ class DiagnosisList:
 
 
 @attrs.frozen(kw_only=True)
-class PlaceOfService:
+class PlaceOfService(Displayable):
     """A CMS place-of-service code."""
 
     code: str
@@ -390,7 +405,7 @@ class TaxonomyKind(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class ProviderTaxonomy:
+class ProviderTaxonomy(Displayable):
     """A NUCC health care provider taxonomy code."""
 
     code: str
@@ -404,7 +419,7 @@ class ProviderTaxonomy:
 
 
 @attrs.frozen(kw_only=True)
-class CodeRange:
+class CodeRange(Displayable):
     """An inclusive range of codes of one shape, e.g. 90281 to 90399; one code when equal."""
 
     first: str
@@ -423,7 +438,7 @@ class CodeRange:
 
 
 @attrs.frozen(kw_only=True)
-class Modifier:
+class Modifier(Displayable):
     """A CPT or HCPCS modifier and the rules for it on immune globulin claims.
 
     ``placeholder`` marks a value that is not a real modifier (the source
@@ -461,7 +476,7 @@ class PayerKind(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Payer:
+class Payer(Displayable):
     """A payer, with the names billing staff call it by."""
 
     id: str
@@ -483,7 +498,7 @@ class PriorAuthStatus(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class PriorAuthorization:
+class PriorAuthorization(Displayable):
     """A payer's prior authorization requirement, with what it asks for."""
 
     status: PriorAuthStatus
@@ -493,7 +508,7 @@ class PriorAuthorization:
 
 
 @attrs.frozen(kw_only=True)
-class SiteOfCareRule:
+class SiteOfCareRule(Displayable):
     """A payer's steer on where the infusion is given.
 
     ``preferred`` and ``non_preferred`` are place-of-service codes; settings with
@@ -512,7 +527,7 @@ class SiteOfCareRule:
 
 
 @attrs.frozen(kw_only=True)
-class PolicyDocument:
+class PolicyDocument(Displayable):
     """A published policy: its number, title, where to read it and when it took effect."""
 
     number: str | NotAvailable
@@ -525,7 +540,7 @@ class PolicyDocument:
 
 
 @attrs.frozen(kw_only=True)
-class BillingRule:
+class BillingRule(Displayable):
     """A billing rule a payer states, in our words, with a stable id."""
 
     id: str
@@ -537,7 +552,7 @@ class BillingRule:
 
 
 @attrs.frozen(kw_only=True)
-class ExamplePlan:
+class ExamplePlan(Displayable):
     """One plan of a federation (a Blue Cross Blue Shield licensee) and its own policy."""
 
     name: str
@@ -549,7 +564,7 @@ class ExamplePlan:
 
 
 @attrs.frozen(kw_only=True)
-class PayerPolicy:
+class PayerPolicy(Displayable):
     """What one payer says about the codes it governs: coverage, prior authorization,
     site of care, its documents, its billing rules and the coverage determinations
     that apply."""
@@ -585,7 +600,7 @@ class DeterminationKind(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class CoverageDetermination:
+class CoverageDetermination(Displayable):
     """A Medicare coverage document: an NCD, an LCD, a billing article, a manual section,
     a statute or rule, with its contractor where known and what it sets."""
 
@@ -618,7 +633,7 @@ class Role(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class DocumentationItem:
+class DocumentationItem(Displayable):
     """Something the record must show at a workflow step, and why."""
 
     key: str
@@ -628,7 +643,7 @@ class DocumentationItem:
 
 
 @attrs.frozen(kw_only=True)
-class ClinicalWorkflowStep:
+class ClinicalWorkflowStep(Displayable):
     """One step of the clinical workflow for a code, in order, with what it must document."""
 
     code: str
@@ -662,7 +677,7 @@ class PaymentFigureKind(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class PaymentFigure:
+class PaymentFigure(Displayable):
     """One figure: what it is, the amount, what one unit is, the code and period it is for."""
 
     kind: PaymentFigureKind
@@ -678,7 +693,7 @@ class PaymentFigure:
 
 
 @attrs.frozen(kw_only=True)
-class PaymentBenchmark:
+class PaymentBenchmark(Displayable):
     """What is known about what one payer pays for one code, with sources.
 
     ``figures`` holds the amounts our sources give, or :class:`NotAvailable` with

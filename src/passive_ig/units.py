@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .errors import InvalidInputError
-from .records import BillingUnit, Measure, NotAvailable
+from .records import BillingUnit, Displayable, Measure, NotAvailable
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -28,7 +28,7 @@ __all__ = ["UnitCount", "billing_units"]
 
 
 @attrs.frozen(kw_only=True)
-class UnitCount:
+class UnitCount(Displayable):
     """The units to bill for a dose (and for the amount discarded, for a JW line).
 
     ``units`` and ``discarded_units`` are whole numbers of billing units, or
