@@ -233,3 +233,13 @@ def test_billing_rule_ids_are_unique_and_references_resolve(
         "coverage.json: $[0].billing_rules[0]: unknown billing rule 'medicare.tset' "
         "(nearest: 'medicare.test')",
     ]
+
+
+def test_a_data_file_cannot_set_origin(broken_copy: Callable[..., Path]) -> None:
+    path = broken_copy(
+        codes=edit_first(origin="user", descriptor={"text": "Official text", "kind": "licensed"})
+    )
+    # refused at the shape tier, so the licensed text cannot pass as user data
+    assert problems(path) == [
+        "codes.json: $[0].origin: set by passive_ig (bundled or user), not by a data file",
+    ]

@@ -100,7 +100,6 @@ def test_guide_shows_payment() -> None:
 
 
 def test_payment_json_keeps_amounts_exact() -> None:
-    data = registry.payment_benchmarks.to_records()
-    q2052 = next(row for row in data if row["id"] == "medicare-Q2052")
+    q2052 = registry.payment_benchmarks["medicare-Q2052"].to_dict()
     assert q2052["figures"][0]["amount"] == "420.48"
     assert json.loads(json.dumps(q2052)) == q2052

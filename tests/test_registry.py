@@ -188,11 +188,16 @@ def test_registry_pickles_with_its_data(reg: Registry) -> None:
     assert clone.payers["UHC"] == reg.payers["UHC"]
 
 
-def test_to_records_gives_plain_rows(reg: Registry) -> None:
+def test_to_records_gives_flat_rows_and_to_dict_the_json_form(reg: Registry) -> None:
     rows = reg.codes.to_records()
     assert rows[1]["code"] == "J1459"
-    assert rows[1]["billing_unit"] == {"quantity": 500, "measure": "mg"}
-    assert rows[1]["typical_sites"] == {"not_available": "not in the sources"}
+    assert rows[1]["billing_unit.quantity"] == 500
+    assert rows[1]["typical_sites"] is None
+    assert "typical_sites: not in the sources" in rows[1]["not_available_fields"]
+    data = reg.codes["J1459"].to_dict()
+    assert data["billing_unit"] == {"quantity": 500, "measure": "mg"}
+    assert data["typical_sites"] == {"not_available": "not in the sources"}
+    assert BillingCode.from_dict(data) == reg.codes["J1459"]
 
 
 def test_overlay_replaces_and_adds_marked_as_user(reg: Registry) -> None:

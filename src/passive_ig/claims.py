@@ -19,12 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
 
-from .records import Displayable, Source
+from .records import Record, Source, _short_reprs
 
 __all__ = ["Claim", "ClaimLine", "Finding", "Report", "Severity"]
 
@@ -35,8 +35,8 @@ def _tuple_of_str(value: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
-@attrs.frozen(kw_only=True)
-class ClaimLine(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class ClaimLine(Record):
     """One service line.
 
     ``code`` and the other codes are taken as typed and cleaned by the check, so a
@@ -56,23 +56,13 @@ class ClaimLine(Displayable):
     discarded_mg: float | None = None
     evaluation_and_management: bool = False
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ClaimLine:
-        """Build a line from JSON-style data (dates as 'YYYY-MM-DD'), strictly.
-
-        Raises :class:`~passive_ig.errors.InvalidInputError` naming every problem.
-        """
-        from ._converter import structure_input
-
-        return structure_input(data, cls, what="claim line")
-
 
 def _tuple_of_lines(value: Iterable[ClaimLine]) -> tuple[ClaimLine, ...]:
     return tuple(value)
 
 
-@attrs.frozen(kw_only=True)
-class Claim(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Claim(Record):
     """The lines billed to one payer, with the claim-wide defaults.
 
     A line without its own date of service, place of service or diagnoses takes
@@ -86,13 +76,6 @@ class Claim(Displayable):
     diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     prior_authorization: str | None = None
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Claim:
-        """Build a claim from JSON-style data, strictly (see :meth:`ClaimLine.from_dict`)."""
-        from ._converter import structure_input
-
-        return structure_input(data, cls, what="claim")
-
 
 class Severity(enum.Enum):
     """How serious a finding is: an error will be denied or returned, a warning risks
@@ -103,8 +86,8 @@ class Severity(enum.Enum):
     INFO = "info"
 
 
-@attrs.frozen(kw_only=True)
-class Finding(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Finding(Record):
     """One thing a check found.
 
     ``rule`` is a stable id (see :data:`passive_ig.checks.RULES`); ``path`` names
@@ -126,8 +109,8 @@ class Finding(Displayable):
         return text
 
 
-@attrs.frozen(kw_only=True)
-class Report(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Report(Record):
     """Everything a check found, for one line or claim and one payer.
 
     ``ok`` is True when there is no error (warnings and infos may remain).
@@ -168,23 +151,9 @@ class Report(Displayable):
     def __len__(self) -> int:
         return len(self.findings)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON-ready data (round-trips through :meth:`from_dict`)."""
-        from ._converter import unstructure
-
-        data: dict[str, Any] = unstructure(self)
-        return data
-
     def to_json(self, **kwargs: Any) -> str:
         """The report as a JSON string; keyword arguments go to :func:`json.dumps`."""
         return json.dumps(self.to_dict(), **kwargs)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Report:
-        """Rebuild a report from :meth:`to_dict` output."""
-        from ._converter import structure_input
-
-        return structure_input(data, cls, what="report")
 
     def to_text(self) -> str:
         """A plain-text rendering for a terminal or a log."""

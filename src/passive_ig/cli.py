@@ -134,17 +134,15 @@ def _run(args: argparse.Namespace) -> int:
             sys.stdout.write(sheet.to_text())
         return EXIT_OK
     if args.command == "show":
-        from ._converter import unstructure
-
         record = registry.codes[args.code]
         if args.json:
-            _print_json(unstructure(record))
+            _print_json(record.to_dict())
         else:
             sys.stdout.write(registry.guide(record.code).to_text())
         return EXIT_OK
     if args.command == "modifiers":
         if args.json:
-            _print_json(registry.modifiers.to_records())
+            _print_json([modifier.to_dict() for modifier in registry.modifiers])
         else:
             for modifier in registry.modifiers:
                 flag = " [placeholder]" if modifier.placeholder else ""

@@ -16,7 +16,7 @@ CPT 90283: ...
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -25,16 +25,17 @@ from .records import (
     ClinicalWorkflowStep,
     CodeRange,
     DiagnosisList,
-    Displayable,
     Effective,
     Modifier,
     NotAvailable,
     PayerPolicy,
     PaymentBenchmark,
     PlaceOfService,
+    Record,
     RelatedCode,
     Source,
     _attrs_type,
+    _short_reprs,
 )
 
 if TYPE_CHECKING:
@@ -45,8 +46,8 @@ __all__ = ["Guide", "build_guide"]
 WIDTH = 96
 
 
-@attrs.frozen(kw_only=True)
-class Guide(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Guide(Record):
     """The guidance for one code, as records (``to_text()`` and ``to_dict()`` render it)."""
 
     code: BillingCode
@@ -62,13 +63,6 @@ class Guide(Displayable):
     not_available: tuple[tuple[str, NotAvailable], ...]
     sources: tuple[Source, ...]
     data_version: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The guide as plain JSON-ready data."""
-        from ._converter import unstructure
-
-        data: dict[str, Any] = unstructure(self)
-        return data
 
     def to_text(self) -> str:
         """The guidance sheet as plain text."""

@@ -19,7 +19,9 @@ yourself, except in an overlay or a test.
 import datetime as _dt
 import decimal
 import enum
-from typing import Any, cast
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -72,19 +74,60 @@ __all__ = [
 # --------------------------------------------------------------------------- values
 
 
-class Displayable:
-    """Adds rich display in Jupyter: every record renders as an HTML table.
+_R = TypeVar("_R", bound="Record")
 
-    Not available facts show distinctly from empty ones, and sources as links
-    (see :mod:`passive_ig.display`).
+
+class Record:
+    """What every record shares: ``to_dict()`` / ``from_dict()`` through the one strict
+    converter (so JSON output round-trips), and rich display in Jupyter, where a
+    record renders as an HTML table with not-available facts marked and sources
+    as links (see :mod:`passive_ig.display`).
     """
 
     __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as plain JSON-ready data."""
+        from ._converter import unstructure
+
+        data: dict[str, Any] = unstructure(self)
+        return data
+
+    @classmethod
+    def from_dict(cls: type[_R], data: Mapping[str, Any]) -> _R:
+        """Build a record from :meth:`to_dict`-style data, strictly.
+
+        Raises :class:`~passive_ig.errors.InvalidInputError` naming every problem.
+        """
+        from ._converter import structure_input
+
+        return structure_input(data, cls, what=_spaced(cls.__name__))
 
     def _repr_html_(self) -> str:
         from .display import to_html
 
         return to_html(self)
+
+
+def _spaced(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+
+
+_REPR_TEXT = 60
+
+
+def _short_repr(value: object) -> str:
+    """repr() that trims long prose, so a record's repr stays short and constructor-style."""
+    if isinstance(value, str) and len(value) > _REPR_TEXT:
+        return repr(value[: _REPR_TEXT - 1] + "…")
+    if isinstance(value, tuple):
+        inner = ", ".join(_short_repr(item) for item in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+def _short_reprs(cls: type, fields: "list[attrs.Attribute[Any]]") -> "list[attrs.Attribute[Any]]":
+    return [f.evolve(repr=_short_repr) if f.repr is True else f for f in fields]
 
 
 def _attrs_type(value: object) -> type[attrs.AttrsInstance]:
@@ -96,8 +139,8 @@ def _attrs_type_of(kind: type[Any]) -> type[attrs.AttrsInstance]:
     return cast("type[attrs.AttrsInstance]", kind)
 
 
-@attrs.frozen(kw_only=True)
-class NotAvailable(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class NotAvailable(Record):
     """A fact our sources do not establish, with the reason.
 
     Distinct from an empty tuple (we know there is none) and from ``None`` (the
@@ -134,8 +177,8 @@ class Confidence(enum.Enum):
     SECONDARY = "secondary"
 
 
-@attrs.frozen(kw_only=True)
-class Effective(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Effective(Record):
     """When something applies.
 
     ``start`` is the first day, or :class:`NotAvailable` when our sources do not
@@ -153,8 +196,8 @@ class Effective(Displayable):
         return not (isinstance(self.end, _dt.date) and day > self.end)
 
 
-@attrs.frozen(kw_only=True)
-class Source(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Source(Record):
     """A document a fact rests on."""
 
     id: str
@@ -167,8 +210,8 @@ class Source(Displayable):
     origin: Origin = Origin.BUNDLED
 
 
-@attrs.frozen(kw_only=True)
-class Manifest(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Manifest(Record):
     """What the data set is: its version, the day it describes, and where it came from."""
 
     data_version: str
@@ -231,8 +274,8 @@ class DescriptorKind(enum.Enum):
     LICENSED = "licensed"
 
 
-@attrs.frozen(kw_only=True)
-class Descriptor(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Descriptor(Record):
     """What a code means, in plain language."""
 
     text: str
@@ -256,8 +299,8 @@ class Measure(enum.Enum):
     SERVICE = "service"
 
 
-@attrs.frozen(kw_only=True)
-class BillingUnit(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class BillingUnit(Record):
     """One billing unit of a code, e.g. 500 mg for the IVIG J-codes."""
 
     quantity: int
@@ -294,8 +337,8 @@ class RelationKind(enum.Enum):
     """A product code this administration or service code is billed beside."""
 
 
-@attrs.frozen(kw_only=True)
-class RelatedCode(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class RelatedCode(Record):
     """A link from one billing code to another, with the kind of link and its sources."""
 
     code: str
@@ -304,8 +347,8 @@ class RelatedCode(Displayable):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class SiteOfService(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class SiteOfService(Record):
     """A setting where the service is typically given, with its place-of-service codes.
 
     ``place_of_service`` is :class:`NotAvailable` where no code for the setting is
@@ -317,8 +360,8 @@ class SiteOfService(Displayable):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class BillingCode(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class BillingCode(Record):
     """A CPT or HCPCS Level II code and what a biller needs to know about it."""
 
     code: str
@@ -352,16 +395,16 @@ class BillingCode(Displayable):
         return isinstance(self.routes, tuple) and len(self.routes) > 1
 
 
-@attrs.frozen(kw_only=True)
-class DiagnosisCode(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class DiagnosisCode(Record):
     """An ICD-10-CM code on a diagnosis list, with a condition of use where one applies."""
 
     code: str
     note: str = ""
 
 
-@attrs.frozen(kw_only=True)
-class DiagnosisList(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class DiagnosisList(Record):
     """ICD-10-CM codes that a policy or guide ties to a service.
 
     ``complete`` is False when the source list was cut off: the codes shown are on
@@ -383,8 +426,8 @@ class DiagnosisList(Displayable):
         return any(entry.code == code for entry in self.codes)
 
 
-@attrs.frozen(kw_only=True)
-class PlaceOfService(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class PlaceOfService(Record):
     """A CMS place-of-service code."""
 
     code: str
@@ -404,8 +447,8 @@ class TaxonomyKind(enum.Enum):
     INDIVIDUAL = "individual"
 
 
-@attrs.frozen(kw_only=True)
-class ProviderTaxonomy(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class ProviderTaxonomy(Record):
     """A NUCC health care provider taxonomy code."""
 
     code: str
@@ -418,8 +461,8 @@ class ProviderTaxonomy(Displayable):
 # --------------------------------------------------------------------------- modifiers
 
 
-@attrs.frozen(kw_only=True)
-class CodeRange(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class CodeRange(Record):
     """An inclusive range of codes of one shape, e.g. 90281 to 90399; one code when equal."""
 
     first: str
@@ -437,8 +480,8 @@ class CodeRange(Displayable):
         return self.first if self.first == self.last else f"{self.first}-{self.last}"
 
 
-@attrs.frozen(kw_only=True)
-class Modifier(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Modifier(Record):
     """A CPT or HCPCS modifier and the rules for it on immune globulin claims.
 
     ``placeholder`` marks a value that is not a real modifier (the source
@@ -475,8 +518,8 @@ class PayerKind(enum.Enum):
     GOVERNMENT = "government"
 
 
-@attrs.frozen(kw_only=True)
-class Payer(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Payer(Record):
     """A payer, with the names billing staff call it by."""
 
     id: str
@@ -497,8 +540,8 @@ class PriorAuthStatus(enum.Enum):
     NOT_AVAILABLE = "not-available"
 
 
-@attrs.frozen(kw_only=True)
-class PriorAuthorization(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class PriorAuthorization(Record):
     """A payer's prior authorization requirement, with what it asks for."""
 
     status: PriorAuthStatus
@@ -507,8 +550,8 @@ class PriorAuthorization(Displayable):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class SiteOfCareRule(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class SiteOfCareRule(Record):
     """A payer's steer on where the infusion is given.
 
     ``preferred`` and ``non_preferred`` are place-of-service codes; settings with
@@ -526,8 +569,8 @@ class SiteOfCareRule(Displayable):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class PolicyDocument(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class PolicyDocument(Record):
     """A published policy: its number, title, where to read it and when it took effect."""
 
     number: str | NotAvailable
@@ -539,8 +582,8 @@ class PolicyDocument(Displayable):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class BillingRule(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class BillingRule(Record):
     """A billing rule a payer states, in our words, with a stable id."""
 
     id: str
@@ -551,8 +594,8 @@ class BillingRule(Displayable):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class ExamplePlan(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class ExamplePlan(Record):
     """One plan of a federation (a Blue Cross Blue Shield licensee) and its own policy."""
 
     name: str
@@ -563,8 +606,8 @@ class ExamplePlan(Displayable):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class PayerPolicy(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class PayerPolicy(Record):
     """What one payer says about the codes it governs: coverage, prior authorization,
     site of care, its documents, its billing rules and the coverage determinations
     that apply."""
@@ -599,8 +642,8 @@ class DeterminationKind(enum.Enum):
     DEMONSTRATION = "demonstration"
 
 
-@attrs.frozen(kw_only=True)
-class CoverageDetermination(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class CoverageDetermination(Record):
     """A Medicare coverage document: an NCD, an LCD, a billing article, a manual section,
     a statute or rule, with its contractor where known and what it sets."""
 
@@ -632,8 +675,8 @@ class Role(enum.Enum):
     BILLING = "billing"
 
 
-@attrs.frozen(kw_only=True)
-class DocumentationItem(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class DocumentationItem(Record):
     """Something the record must show at a workflow step, and why."""
 
     key: str
@@ -642,8 +685,8 @@ class DocumentationItem(Displayable):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class ClinicalWorkflowStep(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class ClinicalWorkflowStep(Record):
     """One step of the clinical workflow for a code, in order, with what it must document."""
 
     code: str
@@ -676,8 +719,8 @@ class PaymentFigureKind(enum.Enum):
     """A statistic over negotiated rates (e.g. a median from price-transparency files)."""
 
 
-@attrs.frozen(kw_only=True)
-class PaymentFigure(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class PaymentFigure(Record):
     """One figure: what it is, the amount, what one unit is, the code and period it is for."""
 
     kind: PaymentFigureKind
@@ -692,8 +735,8 @@ class PaymentFigure(Displayable):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
-class PaymentBenchmark(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class PaymentBenchmark(Record):
     """What is known about what one payer pays for one code, with sources.
 
     ``figures`` holds the amounts our sources give, or :class:`NotAvailable` with

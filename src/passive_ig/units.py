@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .errors import InvalidInputError
-from .records import BillingUnit, Displayable, Measure, NotAvailable
+from .records import BillingUnit, Measure, NotAvailable, Record, _short_reprs
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["UnitCount", "billing_units"]
 
 
-@attrs.frozen(kw_only=True)
-class UnitCount(Displayable):
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class UnitCount(Record):
     """The units to bill for a dose (and for the amount discarded, for a JW line).
 
     ``units`` and ``discarded_units`` are whole numbers of billing units, or
