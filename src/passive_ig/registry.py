@@ -24,7 +24,6 @@ passive_ig.errors.UnknownCodeError: no billing code '90285' in codes; did you me
 from __future__ import annotations
 
 import datetime as dt
-import json
 import operator
 import os
 import threading
@@ -255,10 +254,21 @@ class Collection(Generic[R]):
         return self._index().display_keys
 
     def to_records(self) -> list[dict[str, Any]]:
-        """The records as plain dicts (JSON-ready), e.g. for ``pandas.DataFrame(...)``."""
-        from ._converter import unstructure
+        """The records as flat rows for ``pandas.DataFrame(...)`` or ``polars.DataFrame(...)``.
 
-        return [unstructure(record) for record in self]
+        Nested records become dotted columns (``effective.start``); a fact that is
+        not available is ``None`` in its column and named, with its reason, in the
+        ``not_available_fields`` column. For the JSON form use each record's
+        ``to_dict()``. See :func:`passive_ig.display.to_rows`.
+        """
+        from .display import to_rows
+
+        return to_rows(self)
+
+    def _repr_html_(self) -> str:
+        from .display import to_html
+
+        return to_html(self)
 
     def __repr__(self) -> str:
         state = (
@@ -323,8 +333,13 @@ class _Reader:
         data, problems = self.read(spec.file)
         if problems:
             return (), problems
+        data, origin_problems = _without_origin(data, spec.file)
         result = structure_file(data, spec.record_type, file=spec.file)
-        return result.records, (*result.problems, *_duplicate_problems(spec, result))
+        return result.records, (
+            *origin_problems,
+            *result.problems,
+            *_duplicate_problems(spec, result),
+        )
 
     def read(self, name: str) -> tuple[object, tuple[DataProblem, ...]]:
         try:
@@ -334,6 +349,8 @@ class _Reader:
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             return None, (DataProblem(file=name, path="$", message=f"cannot be read ({reason})"),)
+        import json
+
         try:
             return json.loads(raw), ()
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -344,8 +361,94 @@ class _Reader:
             )
             return None, (DataProblem(file=name, path="$", message=f"not valid JSON ({where})"),)
 
+    def manifest(self) -> tuple[Manifest | None, tuple[DataProblem, ...]]:
+        """Read and strictly structure the manifest."""
+        from ._converter import structure_one
+
+        data, problems = self.read(MANIFEST_FILE)
+        if problems:
+            return None, problems
+        return structure_one(data, Manifest, file=MANIFEST_FILE)
+
+
+class _BundledReader(_Reader):
+    """The package's own data: found on first read, and built by the fast path.
+
+    This is the one data set whose records skip the strict converter: the test
+    suite loads the same files strictly and compares record for record
+    (``tests/test_fastload.py``). :mod:`passive_ig._fastload` still refuses
+    anything the strict path would refuse; a refusal, or duplicate keys, sends
+    the file through the strict path, which reports every problem.
+    """
+
+    def __init__(self) -> None:
+        self.label = "bundled data"
+        self._root: Traversable | None = None
+
+    @property
+    def root(self) -> Traversable:
+        if self._root is None:
+            self._root = _bundled_root()
+        return self._root
+
+    @root.setter
+    def root(self, value: Traversable) -> None:
+        self._root = value
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_BundledReader, ())  # found again where it is unpickled
+
+    def records(self, spec: _Spec) -> tuple[tuple[Any, ...], tuple[DataProblem, ...]]:
+        from ._fastload import structure_list
+
+        data, problems = self.read(spec.file)
+        if problems:
+            return (), problems
+        records = structure_list(data, spec.record_type)
+        if records is not None and len({spec.key(r).casefold() for r in records}) == len(records):
+            return records, ()
+        return super().records(spec)
+
+    def manifest(self) -> tuple[Manifest | None, tuple[DataProblem, ...]]:
+        from ._fastload import structure_one
+
+        data, problems = self.read(MANIFEST_FILE)
+        if problems:
+            return None, problems
+        manifest = structure_one(data, Manifest)
+        return (manifest, ()) if manifest is not None else super().manifest()
+
+
+def _without_origin(data: object, file: str) -> tuple[object, tuple[DataProblem, ...]]:
+    """Refuse ``origin`` in a data file: passive_ig sets it (bundled or user), so a file
+    cannot claim to be bundled data, nor slip licensed text past the bundled-data rules."""
+    if not isinstance(data, list):
+        return data, ()
+    problems = []
+    cleaned: list[object] = []
+    for index, item in enumerate(data):
+        if isinstance(item, dict) and "origin" in item:
+            problems.append(
+                DataProblem(
+                    file=file,
+                    path=f"$[{index}].origin",
+                    message="set by passive_ig (bundled or user), not by a data file",
+                )
+            )
+            item = {key: value for key, value in item.items() if key != "origin"}
+        cleaned.append(item)
+    return cleaned, tuple(problems)
+
 
 def _bundled_root() -> Traversable:
+    # A package installed as files (the usual case) reads them straight from its
+    # directory; importlib_resources costs about as much to import as a first
+    # answer, so it is only used where it is needed: zipped or frozen installs.
+    data = os.path.join(os.path.dirname(__file__), "data")
+    if os.path.isdir(data):
+        from pathlib import Path
+
+        return Path(data)
     import importlib_resources
 
     return importlib_resources.files("passive_ig").joinpath("data")
@@ -364,7 +467,7 @@ class Registry:
     """
 
     def __init__(self, reader: _Reader | None = None) -> None:
-        self._reader = reader if reader is not None else _Reader(_bundled_root(), "bundled data")
+        self._reader = reader if reader is not None else _BundledReader()
         self._lock = threading.RLock()
         self._indexes: dict[str, _Index[Any]] = {}
         self._manifest: Manifest | None = None
@@ -485,20 +588,15 @@ class Registry:
         """
         if self._verified:
             return
-        from ._converter import structure_one
-
         with self._lock:
             if self._verified:
                 return
             problems: list[DataProblem] = []
             loaded: dict[str, tuple[Any, ...]] = {}
             if self._manifest is None:
-                data, read_problems = self._reader.read(MANIFEST_FILE)
-                problems.extend(read_problems)
-                if not read_problems:
-                    manifest, manifest_problems = structure_one(data, Manifest, file=MANIFEST_FILE)
-                    problems.extend(manifest_problems)
-                    self._manifest = manifest
+                manifest, manifest_problems = self._reader.manifest()
+                problems.extend(manifest_problems)
+                self._manifest = manifest
             for spec in SPECS:
                 if spec.name in self._indexes:
                     loaded[spec.name] = self._indexes[spec.name].records
@@ -528,14 +626,9 @@ class Registry:
     def manifest(self) -> Manifest:
         """The data set's manifest: its version, as-of date, sources and files."""
         if self._manifest is None:
-            from ._converter import structure_one
-
             with self._lock:
                 if self._manifest is None:
-                    data, problems = self._reader.read(MANIFEST_FILE)
-                    manifest = None
-                    if not problems:
-                        manifest, problems = structure_one(data, Manifest, file=MANIFEST_FILE)
+                    manifest, problems = self._reader.manifest()
                     if problems or manifest is None:
                         raise DataError(problems, origin=self._reader.label)
                     self._manifest = manifest
