@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import TYPE_CHECKING
 
 from ._version import DATA_VERSION, __version__
+
+TYPE_CHECKING = False  # typing itself costs more to import than the rest of this module
 
 if TYPE_CHECKING:
     from .errors import (

@@ -15,7 +15,8 @@ cannot vouch for makes :func:`structure_list` return ``None``, and the registry
 then structures the file strictly, which reports the problems. A type the plan
 does not know (a new kind of field) does the same, so a record type added to
 :mod:`passive_ig.records` is always loaded correctly, if slowly, until this
-module learns it.
+module learns it (``tests/test_fastload.py`` fails meanwhile, so it is not
+forgotten). Equal ``NotAvailable`` values share one immutable record.
 
 Only the registry's bundled reader uses this module; every other data set
 (``Registry.from_directory``, overlays) goes through the strict converter.
@@ -94,13 +95,19 @@ def _decimal(value: Any) -> Any:
     return decimal.Decimal(value)
 
 
+_NOT_AVAILABLE: dict[str, NotAvailable] = {}  # one (immutable) record per reason
+
+
 def _not_available(value: Any) -> Any:
     if type(value) is not dict or len(value) != 1:
         raise _Refused
     reason = value.get("not_available")
-    if type(reason) is not str or not reason.strip():
-        raise _Refused
-    return NotAvailable(reason=reason)
+    found = _NOT_AVAILABLE.get(reason)  # type: ignore[arg-type]
+    if found is None:
+        if type(reason) is not str or not reason.strip():
+            raise _Refused
+        found = _NOT_AVAILABLE[reason] = NotAvailable(reason=reason)
+    return found
 
 
 _SCALARS: dict[object, _Build] = {
@@ -202,7 +209,7 @@ def _record_plan(cls: type[Any]) -> _Build:
     if any(isinstance(field.type, str) for field in fields):
         attrs.resolve_types(cls)
         fields = attrs.fields(cls)
-    builders: dict[str, _Build] = {}
+    builders: dict[str, _Build | None] = {}  # None: a string, checked inline
     for field in fields:
         # cattrs builds these differently (aliases, no init argument, defaults that
         # need the instance); none is in the records, so do not guess.
@@ -210,13 +217,22 @@ def _record_plan(cls: type[Any]) -> _Build:
             raise _Unsupported(cls)
         if isinstance(field.default, attrs.Factory) and field.default.takes_self:  # type: ignore[arg-type]
             raise _Unsupported(cls)
-        builders[field.name] = _plan(field.type)
+        build = _plan(field.type)
+        builders[field.name] = None if build is _str else build
 
     def build_record(value: Any) -> Any:
         if type(value) is not dict:
             raise _Refused
-        # An unknown key is a KeyError; a missing required one a TypeError from __init__.
-        return cls(**{key: builders[key](item) for key, item in value.items()})
+        kwargs = {}
+        for key, item in value.items():
+            build = builders[key]  # an unknown key is a KeyError
+            if build is not None:
+                kwargs[key] = build(item)
+            elif type(item) is str:
+                kwargs[key] = item
+            else:
+                raise _Refused
+        return cls(**kwargs)  # a missing required key is a TypeError
 
     return build_record
 

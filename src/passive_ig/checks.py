@@ -22,9 +22,11 @@ True
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator
+import operator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import attrs
@@ -35,6 +37,8 @@ from .errors import InvalidInputError
 from .records import (
     BillingCode,
     CodeKind,
+    CodeRange,
+    DiagnosisList,
     Effective,
     Measure,
     NotAvailable,
@@ -298,7 +302,11 @@ _NCD_LIST = "medicare-ncd-250.3"
 
 
 class _Context:
-    """What one check needs at hand: the registry, the payer and its policies."""
+    """What one check needs at hand: the registry, the payer and its policies.
+
+    One per registry and payer (see :func:`_context`), so the sources of each
+    finding are worked out once, not once per check.
+    """
 
     def __init__(self, registry: Registry, payer: Payer) -> None:
         self.registry = registry
@@ -309,7 +317,68 @@ class _Context:
             if policy.payer == payer.id
             for code in policy.codes
         }
-        self._source_cache: dict[tuple[str, ...], tuple[Source, ...]] = {}
+        # key -> (sources, record): the record is kept so its id() stays its own
+        self._source_cache: dict[tuple[object, ...], tuple[tuple[Source, ...], object]] = {}
+        self._nearest_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._list_codes: dict[str, frozenset[str]] = {}
+        self._in_ranges: dict[tuple[str, int], bool] = {}
+        self._home_ivig: dict[str, bool] = {}
+        self._cleaned: dict[tuple[object, ...], str | InvalidInputError] = {}
+
+    def clean(self, validate: Callable[[object], str], value: object) -> str:
+        """``validate(value)``, kept: the validators of :mod:`passive_ig.codes` are pure
+        functions of their input, and lines repeat the same codes."""
+        key = (validate, type(value), value)  # the type too: 1 == True, but not as a code
+        try:
+            found = self._cleaned.get(key)
+        except TypeError:  # an unhashable value: nothing to keep
+            return validate(value)
+        if found is None:
+            try:
+                found = validate(value)
+            except InvalidInputError as exc:
+                found = exc
+            if len(self._cleaned) < _CACHE_LIMIT:
+                self._cleaned[key] = found
+        if isinstance(found, InvalidInputError):
+            raise copy.copy(found)  # a copy: the kept one never holds a traceback (and its frames)
+        return found
+
+    def nearest(self, key: str, collection: str) -> tuple[str, ...]:
+        """The known keys of a collection nearest to ``key`` (the same every time, so kept)."""
+        found = self._nearest_cache.get((collection, key))
+        if found is None:
+            found = _codes.nearest(key, getattr(self.registry, collection).keys())
+            if len(self._nearest_cache) < _CACHE_LIMIT:
+                self._nearest_cache[collection, key] = found
+        return found
+
+    def in_ranges(self, code: str, ranges: tuple[CodeRange, ...]) -> bool:
+        """Whether ``code`` falls in any of ``ranges`` (a modifier's ``not_on`` or ``applies_to``)."""
+        key = (code, id(ranges))  # the ranges of a record of the registry, which outlives this
+        found = self._in_ranges.get(key)
+        if found is None:
+            found = any(code in span for span in ranges)
+            if len(self._in_ranges) < _CACHE_LIMIT:
+                self._in_ranges[key] = found
+        return found
+
+    def is_home_ivig(self, code: BillingCode) -> bool:
+        """Q2052, or a drug that Q2052's home infusion services go with."""
+        found = self._home_ivig.get(code.code)
+        if found is None:
+            found = code.code == _HOME_SERVICES or any(
+                r.kind is RelationKind.HOME_INFUSION_SERVICES for r in code.related
+            )
+            self._home_ivig[code.code] = found
+        return found
+
+    def list_codes(self, dx_list: DiagnosisList) -> frozenset[str]:
+        """The codes on a diagnosis list, as a set (``code in dx_list`` scans the list)."""
+        found = self._list_codes.get(dx_list.id)
+        if found is None:
+            found = self._list_codes[dx_list.id] = frozenset(entry.code for entry in dx_list.codes)
+        return found
 
     def applies(self, rule: Rule, day: dt.date | None) -> bool:
         if rule.payers and self.payer.id not in rule.payers:
@@ -319,9 +388,9 @@ class _Context:
     def sources(
         self, rule: Rule, extra: Iterable[str] = (), record: object = None
     ) -> tuple[Source, ...]:
-        key = (rule.id, *extra, str(id(record)) if record is not None else "")
-        found = self._source_cache.get(key)
-        if found is None:
+        key = (rule.id, *extra, id(record))
+        cached = self._source_cache.get(key)
+        if cached is None:
             ids: dict[str, None] = {}
             for ref in rule.rests_on:
                 ids.update(dict.fromkeys(self._ref_sources(ref)))
@@ -333,8 +402,9 @@ class _Context:
                 for key_id in ids
                 if (source := self.registry.sources.get(key_id)) is not None
             )
-            self._source_cache[key] = found
-        return found
+            self._source_cache[key] = (found, record)
+            return found
+        return cached[0]
 
     def _ref_sources(self, ref: str) -> tuple[str, ...]:
         kind, _, key = ref.partition(":")
@@ -423,14 +493,14 @@ def _check_code(
     ctx: _Context, line: ClaimLine, day: dt.date | None, out: list[Finding]
 ) -> BillingCode | None:
     try:
-        clean = _codes.validate_code(line.code)
+        clean = ctx.clean(_codes.validate_code, line.code)
     except InvalidInputError as exc:
         out.append(ctx.finding("code.malformed", str(exc), "code"))
         return None
     code = ctx.registry.codes.get(clean)
     if code is None:
         if not line.evaluation_and_management:
-            suggestions = _codes.nearest(clean, ctx.registry.codes.keys())
+            suggestions = ctx.nearest(clean, "codes")
             out.append(
                 ctx.finding(
                     "code.unknown",
@@ -488,14 +558,14 @@ def _check_modifiers(
     for index, raw in enumerate(line.modifiers):
         path = f"modifiers[{index}]"
         try:
-            value = _codes.validate_modifier(raw)
+            value = ctx.clean(_codes.validate_modifier, raw)
         except InvalidInputError as exc:
             out.append(ctx.finding("modifier.malformed", str(exc), path))
             continue
         clean.append(value)
         modifier = registry.modifiers.get(value)
         if modifier is None:
-            suggestions = _codes.nearest(value, registry.modifiers.keys())
+            suggestions = ctx.nearest(value, "modifiers")
             out.append(
                 ctx.finding(
                     "modifier.unknown",
@@ -525,7 +595,7 @@ def _check_modifiers(
                 )
             )
         if code is not None:
-            if any(code.code in span for span in modifier.not_on):
+            if ctx.in_ranges(code.code, modifier.not_on):
                 spans = _join(str(span) for span in modifier.not_on)
                 out.append(
                     ctx.finding(
@@ -537,7 +607,7 @@ def _check_modifiers(
                     )
                 )
             applies = modifier.applies_to
-            if isinstance(applies, tuple) and applies and not any(code.code in s for s in applies):
+            if isinstance(applies, tuple) and applies and not ctx.in_ranges(code.code, applies):
                 out.append(
                     ctx.finding(
                         "modifier.not-for-code",
@@ -570,7 +640,7 @@ def _check_place_of_service(ctx: _Context, line: ClaimLine, out: list[Finding]) 
     if line.place_of_service is None:
         return None
     try:
-        pos = _codes.validate_place_of_service(line.place_of_service)
+        pos = ctx.clean(_codes.validate_place_of_service, line.place_of_service)
     except InvalidInputError as exc:
         out.append(ctx.finding("place-of-service.malformed", str(exc), "place_of_service"))
         return None
@@ -589,7 +659,7 @@ def _check_diagnoses(ctx: _Context, line: ClaimLine, out: list[Finding]) -> tupl
     clean = []
     for index, raw in enumerate(line.diagnoses):
         try:
-            clean.append(_codes.validate_diagnosis(raw))
+            clean.append(ctx.clean(_codes.validate_diagnosis, raw))
         except InvalidInputError as exc:
             out.append(ctx.finding("diagnosis.malformed", str(exc), f"diagnoses[{index}]"))
     return tuple(clean)
@@ -753,18 +823,18 @@ def _check_payer_policy(
     pa = policy.prior_authorization
     if day is None or pa.effective.covers(day):
         status = pa.status
-        message = {
-            PriorAuthStatus.REQUIRED: (
-                f"{ctx.payer.name} requires prior authorization for {code.code}: {pa.detail}"
-            ),
-            PriorAuthStatus.VARIES_BY_PLAN: (
+        message: str | None = None  # (an if chain: hashing an Enum runs Python code)
+        if status is PriorAuthStatus.REQUIRED:
+            message = f"{ctx.payer.name} requires prior authorization for {code.code}: {pa.detail}"
+        elif status is PriorAuthStatus.VARIES_BY_PLAN:
+            message = (
                 f"whether {ctx.payer.name} requires prior authorization varies by plan: {pa.detail}"
-            ),
-            PriorAuthStatus.NOT_AVAILABLE: (
+            )
+        elif status is PriorAuthStatus.NOT_AVAILABLE:
+            message = (
                 f"whether {ctx.payer.name} requires prior authorization is not available: "
                 f"{pa.detail}"
-            ),
-        }.get(status)
+            )
         if message is not None:
             out.append(
                 ctx.finding(
@@ -894,9 +964,7 @@ def _check_medicare(
                 )
             )
     place = registry.places_of_service.get(pos) if pos is not None else None
-    is_home_ivig = code.code == _HOME_SERVICES or any(
-        r.kind is RelationKind.HOME_INFUSION_SERVICES for r in code.related
-    )
+    is_home_ivig = ctx.is_home_ivig(code)
     home_list = registry.diagnosis_lists.get(_HOME_LIST)
     diag_rule = RULE_BY_ID["medicare.home-ivig-diagnosis"]
     if (
@@ -905,7 +973,7 @@ def _check_medicare(
         and place.home_type
         and home_list is not None
         and ctx.applies(diag_rule, day)
-        and not any(d in home_list for d in diagnoses)
+        and ctx.list_codes(home_list).isdisjoint(diagnoses)
     ):
         out.append(
             ctx.finding(
@@ -921,7 +989,8 @@ def _check_medicare(
     ncd = registry.diagnosis_lists.get(_NCD_LIST)
     ncd_rule = RULE_BY_ID["medicare.ncd-250.3"]
     if ncd is not None and ctx.applies(ncd_rule, day) and code.kind in _PRODUCT_KINDS:
-        matched = [d for d in diagnoses if d in ncd]
+        ncd_codes = ctx.list_codes(ncd)
+        matched = [d for d in diagnoses if d in ncd_codes]
         if matched:
             out.append(
                 ctx.finding(
@@ -1069,11 +1138,11 @@ def check(
                 payer, f"the claim's own payer {item.payer!r} (or no payer argument)", what="payer"
             )
         payer_record = _resolve_payer(registry, item.payer)
-        ctx = _Context(registry, payer_record)
+        ctx = _context(registry, payer_record)
         lines = tuple(_with_claim_defaults(item, line) for line in item.lines)
         findings: list[Finding] = []
         for index, line in enumerate(lines):
-            for finding in _cached_line_findings(registry, ctx, line, as_of):
+            for finding in _line_findings(ctx, line, as_of):
                 findings.append(attrs.evolve(finding, path=f"lines[{index}].{finding.path}"))
         if item.prior_authorization:
             findings = [
@@ -1088,8 +1157,8 @@ def check(
                 payer, "a payer for a single line, e.g. payer='Medicare'", what="payer"
             )
         payer_record = _resolve_payer(registry, payer)
-        ctx = _Context(registry, payer_record)
-        findings = list(_cached_line_findings(registry, ctx, item, as_of))
+        ctx = _context(registry, payer_record)
+        findings = list(_line_findings(ctx, item, as_of))
     else:
         raise InvalidInputError(item, "a ClaimLine or a Claim", what="thing to check")
     return Report(
@@ -1100,21 +1169,22 @@ def check(
     )
 
 
-def _cached_line_findings(
-    registry: Registry, ctx: _Context, line: ClaimLine, as_of: dt.date | None
-) -> tuple[Finding, ...]:
-    cache = registry._line_cache
-    key = (line, ctx.payer.id, as_of)
-    found = cache.get(key)
-    if found is None:
-        found = _line_findings(ctx, line, as_of)
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[key] = found
-    return found
+def _context(registry: Registry, payer: Payer) -> _Context:
+    """The registry's check context for ``payer``, made on first use."""
+    ctx = registry._contexts.get(payer.id)
+    if ctx is None or ctx.payer is not payer:
+        ctx = _Context(registry, payer)
+        registry._contexts[payer.id] = ctx
+    return ctx
 
 
 _CACHE_LIMIT = 65536
+
+# A line's field values, as one tuple: the memo key of a line in check_many. Equal
+# lines have equal tuples (attrs compares the same fields), and building, hashing
+# and comparing a tuple runs in C, faster than the line's own generated __hash__
+# and __eq__ (which run Python code) together.
+_line_values = operator.attrgetter(*(field.name for field in attrs.fields(ClaimLine)))
 
 
 def check_many(
@@ -1125,15 +1195,31 @@ def check_many(
     as_of: dt.date | None = None,
 ) -> Iterator[Report]:
     """Check many lines or claims, one report each, in order; see :meth:`Registry.check_many`."""
-    reports: dict[tuple[object, str | None], Report] = {}
+    reports: dict[object, Report] = {}  # payer and as_of are the same for every item
+    remembered = reports.get
+    line_values, line_type = _line_values, ClaimLine
+    ctx: _Context | None = None  # the payer's context, once a first line has been checked
     for item in items:
-        key = (item, payer)
+        # a line's values (9 of them) can never equal the 1-tuple of anything else
+        is_line = type(item) is line_type
+        key = line_values(item) if is_line else (item,)
         try:
-            report = reports.get(key)
+            report = remembered(key)
         except TypeError:  # an unhashable item: not a ClaimLine or Claim
             raise InvalidInputError(item, "a ClaimLine or a Claim", what="thing to check") from None
         if report is None:
-            report = check(registry, item, payer=payer, as_of=as_of)
+            if ctx is not None and type(item) is ClaimLine:
+                # what check() does for a line, its arguments already checked
+                report = Report(
+                    payer=ctx.payer.id,
+                    findings=_line_findings(ctx, item, as_of),
+                    data_version=registry.manifest.data_version,
+                    as_of=as_of,
+                )
+            else:
+                report = check(registry, item, payer=payer, as_of=as_of)
+                if is_line:
+                    ctx = registry._contexts[report.payer]
             if len(reports) >= _CACHE_LIMIT:
                 reports.clear()
             reports[key] = report

@@ -19,7 +19,6 @@ False
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 
@@ -186,6 +185,8 @@ def nearest(value: str, known: Sequence[str], *, limit: int = 3) -> tuple[str, .
             key=lambda key: abs(int(key[1:] if key[:1].isalpha() else key) - int(digits))
         )
         found.extend(same_shape[:limit])
+    import difflib  # only when a key is not found: kept out of the import
+
     for match in difflib.get_close_matches(value, known, n=limit, cutoff=0.5):
         if match not in found:
             found.append(match)

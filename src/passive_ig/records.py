@@ -19,8 +19,9 @@ yourself, except in an overlay or a test.
 import datetime as _dt
 import decimal
 import enum
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -103,10 +104,56 @@ class Record:
 
         return structure_input(data, cls, what=_spaced(cls.__name__))
 
+    # The records of this module share one __eq__, __hash__ and __repr__ (their
+    # decorators say eq=False, repr=False) instead of attrs generating and compiling
+    # the three for each class: that was half the cost of importing this module,
+    # and so of a first answer. They behave as attrs' would: equal when of the same
+    # class with equal fields, hashed by value, repr constructor-style and short.
+    # (Classes elsewhere that let attrs generate them keep their own.)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        values = _VALUES.get(self.__class__) or _values_of(self.__class__)
+        return bool(values(self) == values(other))
+
+    def __hash__(self) -> int:
+        values = _VALUES.get(self.__class__) or _values_of(self.__class__)
+        return hash((self.__class__.__qualname__, values(self)))
+
+    def __repr__(self) -> str:
+        shown = []
+        for field in attrs.fields(_attrs_type(self)):
+            if field.repr is not False:
+                value = getattr(self, field.name)
+                text = _short_repr(value) if field.repr is True else field.repr(value)
+                shown.append(f"{field.name}={text}")
+        return f"{self.__class__.__qualname__}({', '.join(shown)})"
+
     def _repr_html_(self) -> str:
         from .display import to_html
 
         return to_html(self)
+
+
+_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+"""Each record class's field values as one tuple, for the shared __eq__ and __hash__."""
+
+
+def _values_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = [field.name for field in attrs.fields(_attrs_type_of(cls)) if field.eq]
+    get: Callable[[Any], tuple[Any, ...]]
+    if len(names) == 1:  # attrgetter of one name returns the value, not a tuple
+        (name,) = names
+
+        def get_one(record: Any) -> tuple[Any, ...]:
+            return (getattr(record, name),)
+
+        get = get_one
+    else:
+        get = operator.attrgetter(*names)
+    _VALUES[cls] = get
+    return get
 
 
 def _spaced(name: str) -> str:
@@ -139,7 +186,7 @@ def _attrs_type_of(kind: type[Any]) -> type[attrs.AttrsInstance]:
     return cast("type[attrs.AttrsInstance]", kind)
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class NotAvailable(Record):
     """A fact our sources do not establish, with the reason.
 
@@ -177,7 +224,7 @@ class Confidence(enum.Enum):
     SECONDARY = "secondary"
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Effective(Record):
     """When something applies.
 
@@ -196,7 +243,7 @@ class Effective(Record):
         return not (isinstance(self.end, _dt.date) and day > self.end)
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Source(Record):
     """A document a fact rests on."""
 
@@ -210,7 +257,7 @@ class Source(Record):
     origin: Origin = Origin.BUNDLED
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Manifest(Record):
     """What the data set is: its version, the day it describes, and where it came from."""
 
@@ -274,7 +321,7 @@ class DescriptorKind(enum.Enum):
     LICENSED = "licensed"
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Descriptor(Record):
     """What a code means, in plain language."""
 
@@ -299,7 +346,7 @@ class Measure(enum.Enum):
     SERVICE = "service"
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BillingUnit(Record):
     """One billing unit of a code, e.g. 500 mg for the IVIG J-codes."""
 
@@ -337,7 +384,7 @@ class RelationKind(enum.Enum):
     """A product code this administration or service code is billed beside."""
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class RelatedCode(Record):
     """A link from one billing code to another, with the kind of link and its sources."""
 
@@ -347,7 +394,7 @@ class RelatedCode(Record):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class SiteOfService(Record):
     """A setting where the service is typically given, with its place-of-service codes.
 
@@ -360,7 +407,7 @@ class SiteOfService(Record):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BillingCode(Record):
     """A CPT or HCPCS Level II code and what a biller needs to know about it."""
 
@@ -395,7 +442,7 @@ class BillingCode(Record):
         return isinstance(self.routes, tuple) and len(self.routes) > 1
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class DiagnosisCode(Record):
     """An ICD-10-CM code on a diagnosis list, with a condition of use where one applies."""
 
@@ -403,7 +450,7 @@ class DiagnosisCode(Record):
     note: str = ""
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class DiagnosisList(Record):
     """ICD-10-CM codes that a policy or guide ties to a service.
 
@@ -426,7 +473,7 @@ class DiagnosisList(Record):
         return any(entry.code == code for entry in self.codes)
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PlaceOfService(Record):
     """A CMS place-of-service code."""
 
@@ -447,7 +494,7 @@ class TaxonomyKind(enum.Enum):
     INDIVIDUAL = "individual"
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ProviderTaxonomy(Record):
     """A NUCC health care provider taxonomy code."""
 
@@ -461,7 +508,7 @@ class ProviderTaxonomy(Record):
 # --------------------------------------------------------------------------- modifiers
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class CodeRange(Record):
     """An inclusive range of codes of one shape, e.g. 90281 to 90399; one code when equal."""
 
@@ -480,7 +527,7 @@ class CodeRange(Record):
         return self.first if self.first == self.last else f"{self.first}-{self.last}"
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Modifier(Record):
     """A CPT or HCPCS modifier and the rules for it on immune globulin claims.
 
@@ -518,7 +565,7 @@ class PayerKind(enum.Enum):
     GOVERNMENT = "government"
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Payer(Record):
     """A payer, with the names billing staff call it by."""
 
@@ -540,7 +587,7 @@ class PriorAuthStatus(enum.Enum):
     NOT_AVAILABLE = "not-available"
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PriorAuthorization(Record):
     """A payer's prior authorization requirement, with what it asks for."""
 
@@ -550,7 +597,7 @@ class PriorAuthorization(Record):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class SiteOfCareRule(Record):
     """A payer's steer on where the infusion is given.
 
@@ -569,7 +616,7 @@ class SiteOfCareRule(Record):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PolicyDocument(Record):
     """A published policy: its number, title, where to read it and when it took effect."""
 
@@ -582,7 +629,7 @@ class PolicyDocument(Record):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BillingRule(Record):
     """A billing rule a payer states, in our words, with a stable id."""
 
@@ -594,7 +641,7 @@ class BillingRule(Record):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ExamplePlan(Record):
     """One plan of a federation (a Blue Cross Blue Shield licensee) and its own policy."""
 
@@ -606,7 +653,7 @@ class ExamplePlan(Record):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PayerPolicy(Record):
     """What one payer says about the codes it governs: coverage, prior authorization,
     site of care, its documents, its billing rules and the coverage determinations
@@ -642,7 +689,7 @@ class DeterminationKind(enum.Enum):
     DEMONSTRATION = "demonstration"
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class CoverageDetermination(Record):
     """A Medicare coverage document: an NCD, an LCD, a billing article, a manual section,
     a statute or rule, with its contractor where known and what it sets."""
@@ -675,7 +722,7 @@ class Role(enum.Enum):
     BILLING = "billing"
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class DocumentationItem(Record):
     """Something the record must show at a workflow step, and why."""
 
@@ -685,7 +732,7 @@ class DocumentationItem(Record):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class ClinicalWorkflowStep(Record):
     """One step of the clinical workflow for a code, in order, with what it must document."""
 
@@ -719,7 +766,7 @@ class PaymentFigureKind(enum.Enum):
     """A statistic over negotiated rates (e.g. a median from price-transparency files)."""
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PaymentFigure(Record):
     """One figure: what it is, the amount, what one unit is, the code and period it is for."""
 
@@ -735,7 +782,7 @@ class PaymentFigure(Record):
     sources: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class PaymentBenchmark(Record):
     """What is known about what one payer pays for one code, with sources.
 

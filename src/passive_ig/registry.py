@@ -67,7 +67,8 @@ if TYPE_CHECKING:
     from importlib_resources.abc import Traversable
 
     from ._converter import Structured
-    from .claims import Claim, ClaimLine, Finding, Report
+    from .checks import _Context
+    from .claims import Claim, ClaimLine, Report
     from .guide import Guide
     from .units import UnitCount
 
@@ -197,12 +198,20 @@ class Collection(Generic[R]):
     Iterating yields the records in data order.
     """
 
-    __slots__ = ("_name", "_registry", "_spec")
+    __slots__ = ("_hits", "_name", "_registry", "_spec")
 
     def __init__(self, registry: Registry, spec: _Spec) -> None:
         self._registry = registry
         self._spec = spec
         self._name = spec.name
+        # Each key as given (``"90283"``, ``" cpt 90283 "``) that found a record, so
+        # a repeated lookup is one dict lookup. Sound because the records of a
+        # collection never change once loaded and every key cleaner is a pure function.
+        self._hits: dict[object, R] = {}
+
+    def _remember(self, key: object, record: R) -> None:
+        if type(key) is str and len(self._hits) < _HITS_LIMIT:
+            self._hits[key] = record
 
     def _index(self) -> _Index[R]:
         return self._registry._index(self._name)
@@ -220,6 +229,10 @@ class Collection(Generic[R]):
         return clean, found
 
     def __getitem__(self, key: str) -> R:
+        try:
+            return self._hits[key]
+        except (KeyError, TypeError):
+            pass
         clean, found = self._resolve(key)
         if found is None:
             index = self._index()
@@ -227,21 +240,38 @@ class Collection(Generic[R]):
             raise self._spec.error(
                 key, _codes.nearest(probe, index.suggestion_keys), collection=self._name
             )
+        self._remember(key, found)
         return found
 
     def get(self, key: str, default: R | None = None) -> R | None:
         """The record for ``key``, or ``default`` when there is none (or the key is malformed)."""
         try:
+            return self._hits[key]
+        except (KeyError, TypeError):
+            pass
+        try:
             _, found = self._resolve(key)
         except InvalidInputError:
             return default
-        return default if found is None else found
+        if found is None:
+            return default
+        self._remember(key, found)
+        return found
 
     def __contains__(self, key: object) -> bool:
         try:
-            return self._resolve(key)[1] is not None
+            if key in self._hits:
+                return True
+        except TypeError:
+            pass
+        try:
+            found = self._resolve(key)[1]
         except InvalidInputError:
             return False
+        if found is None:
+            return False
+        self._remember(key, found)
+        return True
 
     def __iter__(self) -> Iterator[R]:
         return iter(self._index().records)
@@ -277,6 +307,10 @@ class Collection(Generic[R]):
         return f"<Collection {self._name}: {state}>"
 
 
+_HITS_LIMIT = 4096
+"""How many keys as given a collection (or ``Registry.policy``) remembers."""
+
+
 @attrs.frozen
 class _Index(Generic[R]):
     records: tuple[R, ...]
@@ -310,6 +344,9 @@ def _build_index(spec: _Spec, records: tuple[Any, ...]) -> _Index[Any]:
 
 class _Reader:
     """Reads the data files of one data set (bundled package data or a directory)."""
+
+    checked_in_tests = False
+    """True for the bundled data only: the test suite checks it strictly before it ships."""
 
     def __init__(self, root: Traversable | os.PathLike[str] | str, label: str) -> None:
         if isinstance(root, (str, os.PathLike)):
@@ -374,12 +411,15 @@ class _Reader:
 class _BundledReader(_Reader):
     """The package's own data: found on first read, and built by the fast path.
 
-    This is the one data set whose records skip the strict converter: the test
-    suite loads the same files strictly and compares record for record
-    (``tests/test_fastload.py``). :mod:`passive_ig._fastload` still refuses
-    anything the strict path would refuse; a refusal, or duplicate keys, sends
-    the file through the strict path, which reports every problem.
+    This is the one data set whose records skip the strict converter, and whose
+    ``load_all()`` skips the cross-file checks: the test suite loads the same files
+    strictly, both tiers, and compares record for record (``tests/test_fastload.py``).
+    :mod:`passive_ig._fastload` still refuses anything the strict converter would
+    refuse; a refusal, duplicate keys or an ``origin`` key send the file through
+    the strict path, which reports every problem.
     """
+
+    checked_in_tests = True
 
     def __init__(self) -> None:
         self.label = "bundled data"
@@ -405,9 +445,13 @@ class _BundledReader(_Reader):
         if problems:
             return (), problems
         records = structure_list(data, spec.record_type)
-        if records is not None and len({spec.key(r).casefold() for r in records}) == len(records):
+        if (
+            records is not None
+            and len({spec.key(r).casefold() for r in records}) == len(records)  # no duplicate
+            and not any("origin" in item for item in data)  # type: ignore[attr-defined]
+        ):
             return records, ()
-        return super().records(spec)
+        return super().records(spec)  # reads again, and lists every problem
 
     def manifest(self) -> tuple[Manifest | None, tuple[DataProblem, ...]]:
         from ._fastload import structure_one
@@ -440,15 +484,36 @@ def _without_origin(data: object, file: str) -> tuple[object, tuple[DataProblem,
     return cleaned, tuple(problems)
 
 
+class _OsPath:
+    """A file or folder on disk with the three methods the readers use.
+
+    For the bundled data installed as files (the usual case): plain ``open()``,
+    so neither importlib_resources nor pathlib is imported before a first answer.
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def joinpath(self, name: str) -> _OsPath:
+        return _OsPath(os.path.join(self.path, name))
+
+    def is_file(self) -> bool:
+        return os.path.isfile(self.path)
+
+    def read_bytes(self) -> bytes:
+        with open(self.path, "rb") as handle:
+            return handle.read()
+
+
 def _bundled_root() -> Traversable:
     # A package installed as files (the usual case) reads them straight from its
     # directory; importlib_resources costs about as much to import as a first
     # answer, so it is only used where it is needed: zipped or frozen installs.
     data = os.path.join(os.path.dirname(__file__), "data")
     if os.path.isdir(data):
-        from pathlib import Path
-
-        return Path(data)
+        return _OsPath(data)  # type: ignore[return-value]  # the part of Traversable we use
     import importlib_resources
 
     return importlib_resources.files("passive_ig").joinpath("data")
@@ -472,7 +537,8 @@ class Registry:
         self._indexes: dict[str, _Index[Any]] = {}
         self._manifest: Manifest | None = None
         self._verified = False
-        self._line_cache: dict[tuple[object, ...], tuple[Finding, ...]] = {}
+        self._contexts: dict[str, _Context] = {}  # one check context per payer, made on first use
+        self._policy_hits: dict[tuple[str, str], PayerPolicy] = {}  # policy() by its arguments
         self.sources: Collection[Source] = Collection(self, SPEC_BY_NAME["sources"])
         """Every source a fact rests on, by id."""
         self.codes: Collection[BillingCode] = Collection(self, SPEC_BY_NAME["codes"])
@@ -585,6 +651,8 @@ class Registry:
         """Read, structure and cross-check every file now, instead of on first use.
 
         Raises :class:`~passive_ig.errors.DataError` listing every problem of every file.
+        The bundled data set, checked in full by the test suite before it ships, is
+        only read and built (in a few milliseconds); every other data set is checked.
         """
         if self._verified:
             return
@@ -606,16 +674,25 @@ class Registry:
                 loaded[spec.name] = records
             if problems:
                 raise DataError(problems, origin=self._reader.label)
-            self._install(loaded, origin=self._reader.label)
+            self._install(
+                loaded, origin=self._reader.label, cross_check=not self._reader.checked_in_tests
+            )
 
-    def _install(self, collections: Mapping[str, tuple[Any, ...]], *, origin: str) -> None:
-        from ._integrity import check_data_set
+    def _install(
+        self,
+        collections: Mapping[str, tuple[Any, ...]],
+        *,
+        origin: str,
+        cross_check: bool = True,
+    ) -> None:
+        if cross_check:
+            from ._integrity import check_data_set
 
-        keys = {spec.name: {spec.key(r) for r in collections[spec.name]} for spec in SPECS}
-        files = {spec.name: spec.file for spec in SPECS}
-        problems = check_data_set(collections, keys, files, self._manifest)
-        if problems:
-            raise DataError(problems, origin=origin)
+            keys = {spec.name: {spec.key(r) for r in collections[spec.name]} for spec in SPECS}
+            files = {spec.name: spec.file for spec in SPECS}
+            problems = check_data_set(collections, keys, files, self._manifest)
+            if problems:
+                raise DataError(problems, origin=origin)
         with self._lock:
             for spec in SPECS:
                 if spec.name not in self._indexes:
@@ -638,7 +715,7 @@ class Registry:
         """Pickle the loaded data, not the lock or the caches (a registry can cross processes)."""
         state = self.__dict__.copy()
         del state["_lock"]
-        state["_line_cache"] = {}
+        state["_contexts"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -710,10 +787,20 @@ class Registry:
     def policy(self, payer: str, code: str = "90283") -> PayerPolicy:
         """The payer's policy for ``code``. Raises :class:`~passive_ig.errors.UnknownRecordError`
         (a ``KeyError``) when the data holds none."""
+        try:
+            return self._policy_hits[payer, code]
+        except (KeyError, TypeError):
+            pass
         payer_record = self.payers[payer]
         record = self.codes[code]
         for policy in self.policies:
             if policy.payer == payer_record.id and record.code in policy.codes:
+                if (
+                    type(payer) is str
+                    and type(code) is str
+                    and len(self._policy_hits) < _HITS_LIMIT
+                ):
+                    self._policy_hits[payer, code] = policy
                 return policy
         raise UnknownRecordError(
             f"{payer_record.id}/{record.code}",

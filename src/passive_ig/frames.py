@@ -1,0 +1,307 @@
+"""Check a DataFrame of claim lines (pandas or polars) into a DataFrame of findings.
+
+Install the library you use: ``pip install 'passive-ig[pandas]'`` or
+``pip install 'passive-ig[polars]'``. Neither is imported until a frame of its
+kind is checked. ::
+
+    import pandas as pd
+    from passive_ig.frames import check_frame
+
+    lines = pd.read_csv("lines.csv", dtype={"place_of_service": str})
+    findings = check_frame(lines, payer="Medicare")
+    errors = findings[findings["severity"] == "error"]
+
+The input frame has one claim line per row; the columns are those of
+:class:`~passive_ig.claims.ClaimLine`:
+
+=============================  ==========================================================
+column                         values (a missing value is null, ``None``, ``NaN`` or ``NaT``)
+=============================  ==========================================================
+``code`` (required)            text, e.g. ``"J1459"`` or ``"cpt 90283"``
+``modifiers``                  a list of text, or one text with the modifiers separated by
+                               commas (``"JW, 25"``), as a CSV file holds them
+``units``                      a whole number (``70.0`` from a float column is 70)
+``place_of_service``           text, e.g. ``"11"`` (a number such as ``11`` or ``4``
+                               becomes ``"11"`` or ``"04"``)
+``date_of_service``            a date, a datetime or timestamp (its date), or
+                               ``"YYYY-MM-DD"`` text
+``diagnoses``                  like ``modifiers``: ``["D80.0"]`` or ``"D80.0, G61.81"``
+``dose_mg``, ``discarded_mg``  a number of milligrams
+``evaluation_and_management``  true or false (missing: false)
+``payer``                      a payer name or alias for that row; rows without one use
+                               the ``payer`` argument
+=============================  ==========================================================
+
+Only ``code`` is required; other columns the frame does not have are missing on
+every row, and columns not listed are ignored. A value that cannot be one of
+these (a date that is not a date, 2.5 units) raises
+:class:`~passive_ig.errors.InvalidInputError` naming the row and the column.
+Problems *in* the claim (a malformed code, a missing JW) are findings, as with
+:meth:`~passive_ig.Registry.check`.
+
+The result is a frame of the same library with one row per finding, in line
+order and, within a line, in the order of :meth:`~passive_ig.Registry.check`:
+
+===============  ======================================================================
+column           value
+===============  ======================================================================
+``line``         the row's position in the input frame, from 0 (not its index label)
+``payer``        the payer's id, e.g. ``"medicare"``
+``rule``         the stable rule id, e.g. ``"modifier.jw-jz-required"``
+``severity``     ``"error"``, ``"warning"`` or ``"info"``
+``message``      what is wrong, in words
+``path``         the field of the line, e.g. ``"modifiers[0]"``
+``suggestion``   the fix, or null
+``sources``      the ids of the sources the finding rests on (a list of text);
+                 ``registry.sources[id]`` gives each one's title and URL
+===============  ======================================================================
+
+A line with no finding has no row; a frame with no finding has the columns and no
+rows. The lines go through :meth:`~passive_ig.Registry.check_many`, so repeated
+lines are checked once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import math
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .claims import ClaimLine, Report
+from .errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from .registry import Registry
+
+__all__ = ["FINDING_COLUMNS", "LINE_COLUMNS", "check_frame"]
+
+LINE_COLUMNS = (
+    "code",
+    "modifiers",
+    "units",
+    "place_of_service",
+    "date_of_service",
+    "diagnoses",
+    "dose_mg",
+    "discarded_mg",
+    "evaluation_and_management",
+    "payer",
+)
+"""The columns :func:`check_frame` reads; only ``code`` is required."""
+
+FINDING_COLUMNS = ("line", "payer", "rule", "severity", "message", "path", "suggestion", "sources")
+"""The columns of the frame :func:`check_frame` returns, in order."""
+
+_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def check_frame(
+    frame: Any,
+    *,
+    payer: str | None = None,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+) -> Any:
+    """Check every row of a pandas or polars DataFrame of claim lines; return the findings.
+
+    ``payer`` is the payer of rows with no ``payer`` column value; ``as_of`` and
+    ``registry`` (default: the bundled data) are as for :meth:`~passive_ig.Registry.check`.
+    The result is a DataFrame of the same library; see the module documentation for
+    the columns of both.
+    """
+    kind = _library(frame)
+    columns = [str(name) for name in frame.columns]
+    if "code" not in columns:
+        raise InvalidInputError(
+            columns, "a frame with a 'code' column (and any of the others)", what="claim lines"
+        )
+    if registry is None:
+        from .registry import registry as default
+
+        registry = default
+    values = {name: _column(frame, name, kind) for name in LINE_COLUMNS if name in columns}
+    count = len(values["code"])
+    lines = [_line(values, row) for row in range(count)]
+    payers = values.get("payer")
+    by_payer: dict[str | None, list[int]] = {}
+    for row in range(count):
+        row_payer = payers[row] if payers is not None and not _missing(payers[row]) else payer
+        if row_payer is not None and not isinstance(row_payer, str):
+            raise _bad(row, "payer", row_payer, "a payer name or alias as text")
+        by_payer.setdefault(row_payer, []).append(row)
+    reports: list[Report | None] = [None] * count
+    for row_payer, rows in by_payer.items():
+        if row_payer is None:
+            raise InvalidInputError(
+                None,
+                f"a payer: the payer argument, or a 'payer' value on row {rows[0]}",
+                what="payer",
+            )
+        checked = registry.check_many([lines[row] for row in rows], payer=row_payer, as_of=as_of)
+        for row, report in zip(rows, checked, strict=True):
+            reports[row] = report
+    return _findings_frame(kind, reports)
+
+
+# ------------------------------------------------------------------ reading a frame
+
+
+def _library(frame: object) -> str:
+    module = type(frame).__module__.split(".", 1)[0]
+    if module in ("pandas", "polars") and hasattr(frame, "columns"):
+        return module
+    raise InvalidInputError(frame, "a pandas or polars DataFrame", what="frame of claim lines")
+
+
+def _column(frame: Any, name: str, kind: str) -> list[Any]:
+    series = frame[name]
+    return list(series.tolist() if kind == "pandas" else series.to_list())
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in ("NAType", "NaTType")  # pandas' NA and NaT
+
+
+def _bad(row: int, column: str, value: object, expected: str) -> InvalidInputError:
+    return InvalidInputError(value, expected, what=f"{column} on row {row}")
+
+
+def _get(values: dict[str, list[Any]], name: str, row: int) -> Any:
+    column = values.get(name)
+    if column is None:
+        return None
+    value = column[row]
+    return None if _missing(value) else value
+
+
+def _line(values: dict[str, list[Any]], row: int) -> ClaimLine:
+    def get(name: str) -> Any:
+        return _get(values, name, row)
+
+    code = get("code")
+    if not isinstance(code, str):
+        raise _bad(row, "code", code, "a billing code as text, e.g. 'J1459'")
+    return ClaimLine(
+        code=code,
+        modifiers=_texts(get("modifiers"), row, "modifiers"),
+        units=_units(get("units"), row),
+        place_of_service=_place(get("place_of_service"), row),
+        date_of_service=_date(get("date_of_service"), row),
+        diagnoses=_texts(get("diagnoses"), row, "diagnoses"),
+        dose_mg=_amount(get("dose_mg"), row, "dose_mg"),
+        discarded_mg=_amount(get("discarded_mg"), row, "discarded_mg"),
+        evaluation_and_management=_flag(get("evaluation_and_management"), row),
+    )
+
+
+def _texts(value: Any, row: int, column: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(part for part in _SEPARATORS.split(value) if part)
+    if hasattr(value, "tolist"):  # a numpy array, as pandas holds lists read from Parquet
+        value = value.tolist()
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise _bad(row, column, value, "a list of text, or text separated by commas")
+
+
+def _units(value: Any, row: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _bad(row, "units", value, "a whole number of units")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise _bad(row, "units", value, "a whole number of units")
+
+
+def _place(value: Any, row: int) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 99:
+        return f"{value:02d}"
+    if isinstance(value, float) and value.is_integer() and 0 <= value <= 99:
+        return f"{int(value):02d}"
+    raise _bad(row, "place_of_service", value, "a place-of-service code as text, e.g. '11'")
+
+
+def _date(value: Any, row: int) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):  # pandas' Timestamp is one
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value.strip()) == 10:
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _bad(row, "date_of_service", value, "a date, or text as 'YYYY-MM-DD'")
+
+
+def _amount(value: Any, row: int, column: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise _bad(row, column, value, "a number of milligrams")
+
+
+def _flag(value: Any, row: int) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    raise _bad(row, "evaluation_and_management", value, "true or false")
+
+
+# ------------------------------------------------------------------ the findings frame
+
+
+def _findings_frame(kind: str, reports: Sequence[Report | None]) -> Any:
+    columns: dict[str, list[Any]] = {name: [] for name in FINDING_COLUMNS}
+    for row, report in enumerate(reports):
+        if report is None:  # pragma: no cover - every row has a report
+            continue
+        for finding in report.findings:
+            columns["line"].append(row)
+            columns["payer"].append(report.payer)
+            columns["rule"].append(finding.rule)
+            columns["severity"].append(finding.severity.value)
+            columns["message"].append(finding.message)
+            columns["path"].append(finding.path)
+            columns["suggestion"].append(finding.suggestion)
+            columns["sources"].append([source.id for source in finding.sources])
+    if kind == "pandas":
+        return _pandas_frame(columns)
+    return _polars_frame(columns)
+
+
+def _pandas_frame(columns: dict[str, list[Any]]) -> Any:
+    pd = importlib.import_module("pandas")  # untyped, and optional: not a static import
+
+    data: dict[str, Any] = {
+        name: pd.Series(values, dtype="int64" if name == "line" else "object")
+        for name, values in columns.items()
+    }
+    return pd.DataFrame(data, columns=list(FINDING_COLUMNS))
+
+
+def _polars_frame(columns: dict[str, list[Any]]) -> Any:
+    pl = importlib.import_module("polars")  # optional: not a static import
+
+    schema: dict[str, Any] = dict.fromkeys(FINDING_COLUMNS, pl.String)
+    schema["line"] = pl.Int64
+    schema["sources"] = pl.List(pl.String)
+    return pl.DataFrame(columns, schema=schema)
