@@ -11,6 +11,7 @@ import simple_icd_10_cm as icd
 import passive_ig
 from passive_ig import NotAvailable, registry
 from passive_ig.records import Confidence, DescriptorKind, PayerKind, PriorAuthStatus
+from passive_ig.registry import SPECS
 
 registry.load_all()
 
@@ -28,17 +29,9 @@ def test_every_icd10_code_is_valid_and_billable(code: str) -> None:
 def test_every_source_is_cited_and_well_formed() -> None:
     cited = {
         s.id
-        for collection in (
-            registry.codes,
-            registry.modifiers,
-            registry.payers,
-            registry.policies,
-            registry.coverage,
-            registry.diagnosis_lists,
-            registry.places_of_service,
-            registry.taxonomies,
-            registry.workflow_steps,
-        )
+        for spec in SPECS
+        if spec.name != "sources"
+        for collection in (getattr(registry, spec.name),)
         for record in collection
         for s in registry.sources_of(record)
     }

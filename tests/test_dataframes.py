@@ -12,23 +12,13 @@ import pytest
 from passive_ig import Registry, registry
 from passive_ig.display import NOT_AVAILABLE_COLUMN, to_row, to_rows
 from passive_ig.records import NotAvailable
+from passive_ig.registry import SPECS
 
 pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 
 MINIMAL = Path(__file__).parent / "data" / "minimal"
-COLLECTIONS = (
-    "sources",
-    "codes",
-    "modifiers",
-    "payers",
-    "policies",
-    "coverage",
-    "diagnosis_lists",
-    "places_of_service",
-    "taxonomies",
-    "workflow_steps",
-)
+COLLECTIONS = tuple(spec.name for spec in SPECS)  # every collection the registry has
 
 
 @pytest.fixture(scope="module")

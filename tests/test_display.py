@@ -16,6 +16,7 @@ import pytest
 from passive_ig import NotAvailable, Registry
 from passive_ig.display import Rendered, show, to_html
 from passive_ig.records import BillingCode, Descriptor, Effective, PolicyDocument
+from passive_ig.registry import SPECS
 
 MINIMAL = Path(__file__).parent / "data" / "minimal"
 VOID = {"br", "hr", "img", "meta", "link", "input", "col", "wbr"}
@@ -213,18 +214,7 @@ def test_collection_is_a_table_with_a_row_per_record(registry: Registry) -> None
 
 
 def test_every_collection_renders_as_well_formed_html(registry: Registry) -> None:
-    for name in (
-        "sources",
-        "codes",
-        "modifiers",
-        "payers",
-        "policies",
-        "coverage",
-        "diagnosis_lists",
-        "places_of_service",
-        "taxonomies",
-        "workflow_steps",
-    ):
+    for name in (spec.name for spec in SPECS):
         collection = getattr(registry, name)
         parse(to_html(collection))
         for record in collection:

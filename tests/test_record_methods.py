@@ -15,6 +15,7 @@ import pytest
 
 from passive_ig import records, registry
 from passive_ig.records import BillingCode, Effective, NotAvailable, Record
+from passive_ig.registry import SPECS
 
 RECORD_CLASSES = [
     cls
@@ -37,15 +38,10 @@ def examples() -> list[Any]:
             for item in value:
                 walk(item)
 
-    for name in ("sources", "codes", "modifiers", "payers", "policies", "coverage"):
-        for record in getattr(registry, name):
-            walk(record)
-    for name in ("diagnosis_lists", "places_of_service", "taxonomies", "workflow_steps"):
-        for record in getattr(registry, name):
+    for spec in SPECS:
+        for record in getattr(registry, spec.name):
             walk(record)
     walk(registry.manifest)
-    for record in registry.payment_benchmarks:
-        walk(record)
     return list(found.values())
 
 

@@ -25,11 +25,11 @@ from passive_ig.records import (
     Modifier,
     Payer,
     PayerPolicy,
-    PaymentBenchmark,
     PlaceOfService,
     ProviderTaxonomy,
     Source,
 )
+from passive_ig.registry import SPECS
 
 RECORD_TYPES: list[type[Any]] = [
     BillingCode,
@@ -66,21 +66,9 @@ def test_any_record_round_trips(record_type: type[Any], data: st.DataObject) -> 
 
 
 def test_every_bundled_record_round_trips() -> None:
-    for name, record_type in [
-        ("codes", BillingCode),
-        ("modifiers", Modifier),
-        ("payers", Payer),
-        ("policies", PayerPolicy),
-        ("coverage", CoverageDetermination),
-        ("diagnosis_lists", DiagnosisList),
-        ("places_of_service", PlaceOfService),
-        ("taxonomies", ProviderTaxonomy),
-        ("workflow_steps", ClinicalWorkflowStep),
-        ("sources", Source),
-        ("payment_benchmarks", PaymentBenchmark),
-    ]:
-        for record in getattr(registry, name):
-            assert converter.structure(unstructure(record), record_type) == record
+    for spec in SPECS:
+        for record in getattr(registry, spec.name):
+            assert converter.structure(unstructure(record), spec.record_type) == record
 
 
 @pytest.mark.parametrize("record_type", RECORD_TYPES, ids=lambda t: t.__name__)

@@ -27,6 +27,7 @@ from passive_ig import (
     UnknownRecordError,
 )
 from passive_ig.records import BillingCode, DescriptorKind, PriorAuthStatus, RelationKind
+from passive_ig.registry import SPECS
 
 OVERLAY = Path(__file__).parent / "data" / "overlay"
 
@@ -162,18 +163,7 @@ def test_not_available_is_distinct_from_empty(reg: Registry) -> None:
 
 
 def test_records_are_frozen_hashable_picklable(reg: Registry) -> None:
-    for collection in (
-        reg.codes,
-        reg.modifiers,
-        reg.payers,
-        reg.policies,
-        reg.sources,
-        reg.coverage,
-        reg.diagnosis_lists,
-        reg.places_of_service,
-        reg.taxonomies,
-        reg.workflow_steps,
-    ):
+    for collection in (getattr(reg, spec.name) for spec in SPECS):
         for record in collection:
             assert pickle.loads(pickle.dumps(record)) == record
             assert copy.deepcopy(record) == record
