@@ -321,3 +321,21 @@ def test_from_directory_refuses_what_is_not_a_path() -> None:
     assert str(info.value) == (
         "42 is not a valid data directory: expected a directory path (str or os.PathLike)"
     )
+
+
+def test_copies_and_pickles_are_independent(reg: Registry) -> None:
+    reg.codes["90283"]
+    for clone in (copy.copy(reg), copy.deepcopy(reg), pickle.loads(pickle.dumps(reg))):
+        assert clone.codes["90283"] == reg.codes["90283"]
+        assert clone.codes._registry is clone
+        assert reg.codes._registry is reg
+        assert clone._lock is not reg._lock
+
+
+def test_pickle_does_not_carry_lookup_caches(reg: Registry) -> None:
+    for code in ("90283", " 90283", "cpt 90283", "J1459", "j1459"):
+        reg.codes[code]
+    size = len(pickle.dumps(reg))
+    for index in range(2000):
+        reg.codes.get(f"{90000 + index:05d}")
+    assert len(pickle.dumps(reg)) == size

@@ -189,13 +189,15 @@ texts = st.sampled_from(
 modifiers = st.sampled_from(["JW", "JZ", " jz", "J Z", "00", "ZZ", "25", "JA", "JB", "51"])
 places = st.sampled_from(["11", "12", "22", "1A", "99", " 19 "])
 diagnoses = st.sampled_from(["D80.0", "d80.0", "D80", "L10.0", "G61.81", "Z00.00"])
-amounts = st.none() | st.sampled_from([0.0, 500.0, 1000.0, 1200.0, 35000.0, -5.0])
+amounts = st.none() | st.sampled_from([0.0, 500.0, 1000.0, 1200.0, 35000.0])
+# (values of the wrong type, and negative amounts, are refused when a line is built:
+# tests/test_claims.py)
 
 
 @st.composite
 def claim_lines(draw: st.DrawFn) -> ClaimLine:
     return ClaimLine(
-        code=draw(texts | st.sampled_from([90283, None])),  # type: ignore[arg-type]
+        code=draw(texts),
         modifiers=tuple(draw(st.lists(modifiers, max_size=3))),
         units=draw(st.none() | st.integers(min_value=0, max_value=80)),
         place_of_service=draw(st.none() | places),

@@ -225,7 +225,9 @@ def unstructure(record: object) -> Any:
 
 
 def _format_exception(exc: BaseException, tp: type | None) -> str:
-    if isinstance(exc, _Rejected):
+    from .errors import PassiveIGError
+
+    if isinstance(exc, (_Rejected, PassiveIGError)):
         return str(exc)
     if isinstance(exc, ForbiddenExtraKeysError):
         keys = ", ".join(sorted(exc.extra_fields))

@@ -485,7 +485,7 @@ def _line_findings(ctx: _Context, line: ClaimLine, as_of: dt.date | None) -> tup
     _check_drug_modifiers(ctx, line, code, modifiers, day, out)
     _check_payer_policy(ctx, code, pos, day, out)
     if ctx.payer.id == "medicare":
-        _check_medicare(ctx, line, code, pos, diagnoses, day, out)
+        _check_medicare(ctx, line, code, modifiers, pos, diagnoses, day, out)
     return tuple(out)
 
 
@@ -893,13 +893,14 @@ def _check_medicare(
     ctx: _Context,
     line: ClaimLine,
     code: BillingCode,
+    cleaned: tuple[str, ...],
     pos: str | None,
     diagnoses: tuple[str, ...],
     day: dt.date | None,
     out: list[Finding],
 ) -> None:
     registry = ctx.registry
-    modifiers = {m.strip().upper() for m in line.modifiers}
+    modifiers = set(cleaned)
     intravenous = isinstance(code.routes, tuple) and Route.INTRAVENOUS in code.routes
     if code.kind is CodeKind.IMMUNE_GLOBULIN_PRODUCT and intravenous:
         hcpcs = [r.code for r in code.related if r.kind is RelationKind.PRODUCT_SPECIFIC_HCPCS]
@@ -1007,6 +1008,11 @@ def _check_medicare(
 # ---------------------------------------------------------------------- claim rules
 
 
+def _cleaned_modifiers(line: ClaimLine) -> set[str]:
+    """The line's well-formed modifiers, cleaned (malformed ones are findings elsewhere)."""
+    return {_codes.validate_modifier(m) for m in line.modifiers if _codes.is_valid_modifier(m)}
+
+
 def _claim_findings(ctx: _Context, claim: Claim, lines: tuple[ClaimLine, ...]) -> list[Finding]:
     out: list[Finding] = []
     registry = ctx.registry
@@ -1066,7 +1072,7 @@ def _claim_findings(ctx: _Context, claim: Claim, lines: tuple[ClaimLine, ...]) -
         if (
             line.evaluation_and_management
             and line.date_of_service in infusion_days
-            and "25" not in {m.strip().upper() for m in line.modifiers}
+            and "25" not in _cleaned_modifiers(line)
         ):
             out.append(
                 ctx.finding(
@@ -1127,8 +1133,10 @@ def check(
     as_of: dt.date | None = None,
 ) -> Report:
     """Check one line or claim; see :meth:`passive_ig.Registry.check`."""
-    if as_of is not None and not isinstance(as_of, dt.date):
-        raise InvalidInputError(as_of, "a datetime.date or None", what="as_of date")
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        raise InvalidInputError(
+            as_of, "a datetime.date (not a datetime) or None", what="as_of date"
+        )
     if isinstance(item, Claim):
         if (
             payer is not None

@@ -19,20 +19,89 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
+from .errors import InvalidInputError
 from .records import Record, Source, _short_reprs
 
 __all__ = ["Claim", "ClaimLine", "Finding", "Report", "Severity"]
 
 
-def _tuple_of_str(value: str | Iterable[str]) -> tuple[str, ...]:
+# The input types check what a value *is* when they are built, so that a wrong type
+# is refused at once with a clear error, never met later deep inside a check. What a
+# value *says* (a malformed code, a modifier that does not fit) is the check's job,
+# and becomes a finding.
+
+
+def _invalid(value: object, expected: str, what: str) -> InvalidInputError:
+    return InvalidInputError(value, expected, what=what)
+
+
+def _strings(value: object, what: str, example: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
+    if not isinstance(value, (list, tuple)):
+        raise _invalid(value, f"a list of {what}s as strings, e.g. [{example!r}]", f"{what} list")
+    for item in value:
+        if not isinstance(item, str):
+            raise _invalid(item, f"a {what} as a string, e.g. {example!r}", what)
     return tuple(value)
+
+
+def _modifiers(value: object) -> tuple[str, ...]:
+    return _strings(value, "modifier", "JW")
+
+
+def _diagnoses(value: object) -> tuple[str, ...]:
+    return _strings(value, "diagnosis", "D80.0")
+
+
+_LABELS = {
+    "code": "code",
+    "place_of_service": "place of service",
+    "date_of_service": "date of service",
+    "dose_mg": "dose in mg",
+    "discarded_mg": "discarded amount in mg",
+    "evaluation_and_management": "evaluation_and_management flag",
+    "payer": "payer",
+    "prior_authorization": "prior authorization",
+}
+
+
+def _is(kind: type | tuple[type, ...], expected: str, *, optional: bool = True) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is None and optional:
+            return
+        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            raise _invalid(value, expected, _LABELS[attribute.name])
+        if not isinstance(value, kind) or isinstance(value, dt.datetime):
+            raise _invalid(value, expected, _LABELS[attribute.name])
+
+    return check
+
+
+def _amount(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    what = _LABELS[attribute.name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _invalid(value, "an amount in mg as a number, 0 or more", what)
+    if not math.isfinite(value) or value < 0:
+        raise _invalid(value, "an amount in mg, finite and 0 or more", what)
+
+
+def _units(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _invalid(value, "a whole number of units, 0 or more", "unit count")
+
+
+_DATE = "a datetime.date (not a datetime), e.g. date(2024, 3, 1)"
 
 
 @attrs.frozen(kw_only=True, field_transformer=_short_reprs)
@@ -44,20 +113,33 @@ class ClaimLine(Record):
     given) and ``discarded_mg`` (the amount discarded from a single-dose
     container) let the check verify units and the JW/JZ modifiers.
     ``evaluation_and_management`` marks an E/M line, for the modifier 25 rule.
+
+    A value of the wrong type (a number for a code, a string for units, a
+    ``datetime`` for a date, a negative or non-finite amount) is refused when the
+    line is built, with :class:`~passive_ig.errors.InvalidInputError`.
     """
 
-    code: str
-    modifiers: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    units: int | None = None
-    place_of_service: str | None = None
-    date_of_service: dt.date | None = None
-    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    dose_mg: float | None = None
-    discarded_mg: float | None = None
-    evaluation_and_management: bool = False
+    code: str = attrs.field(validator=_is(str, "a billing code as a string", optional=False))
+    modifiers: tuple[str, ...] = attrs.field(default=(), converter=_modifiers)
+    units: int | None = attrs.field(default=None, validator=_units)
+    place_of_service: str | None = attrs.field(
+        default=None, validator=_is(str, "a place-of-service code as a string, e.g. '11'")
+    )
+    date_of_service: dt.date | None = attrs.field(default=None, validator=_is(dt.date, _DATE))
+    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_diagnoses)
+    dose_mg: float | None = attrs.field(default=None, validator=_amount)
+    discarded_mg: float | None = attrs.field(default=None, validator=_amount)
+    evaluation_and_management: bool = attrs.field(
+        default=False, validator=_is(bool, "true or false", optional=False)
+    )
 
 
-def _tuple_of_lines(value: Iterable[ClaimLine]) -> tuple[ClaimLine, ...]:
+def _tuple_of_lines(value: object) -> tuple[ClaimLine, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise _invalid(value, "a list of ClaimLine", "claim lines")
+    for item in value:
+        if not isinstance(item, ClaimLine):
+            raise _invalid(item, "a ClaimLine", "claim line")
     return tuple(value)
 
 
@@ -69,12 +151,18 @@ class Claim(Record):
     the claim's. ``prior_authorization`` is the authorization number on file, if any.
     """
 
-    payer: str
+    payer: str = attrs.field(
+        validator=_is(str, "a payer name or alias, e.g. 'Medicare'", optional=False)
+    )
     lines: tuple[ClaimLine, ...] = attrs.field(converter=_tuple_of_lines)
-    date_of_service: dt.date | None = None
-    place_of_service: str | None = None
-    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    prior_authorization: str | None = None
+    date_of_service: dt.date | None = attrs.field(default=None, validator=_is(dt.date, _DATE))
+    place_of_service: str | None = attrs.field(
+        default=None, validator=_is(str, "a place-of-service code as a string, e.g. '11'")
+    )
+    diagnoses: tuple[str, ...] = attrs.field(default=(), converter=_diagnoses)
+    prior_authorization: str | None = attrs.field(
+        default=None, validator=_is(str, "an authorization number as a string")
+    )
 
 
 class Severity(enum.Enum):

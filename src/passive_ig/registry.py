@@ -712,17 +712,21 @@ class Registry:
         return self._manifest
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle the loaded data, not the lock or the caches (a registry can cross processes)."""
-        state = self.__dict__.copy()
-        del state["_lock"]
-        state["_contexts"] = {}
-        return state
+        """Pickle the data set and what is loaded of it; not the lock, the collections'
+        caches or the check contexts, which are rebuilt where it is unpickled."""
+        with self._lock:
+            return {
+                "reader": self._reader,
+                "indexes": dict(self._indexes),
+                "manifest": self._manifest,
+                "verified": self._verified,
+            }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.RLock()
-        for spec in SPECS:
-            getattr(self, spec.name)._registry = self
+        self.__init__(state["reader"])  # type: ignore[misc]  # fresh lock, collections, caches
+        self._indexes.update(state["indexes"])
+        self._manifest = state["manifest"]
+        self._verified = state["verified"]
 
     def __repr__(self) -> str:
         return f"<Registry over {self._reader.label}>"
