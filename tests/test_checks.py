@@ -118,6 +118,16 @@ CASES: list[Case] = [
         "UHC",
         claim("UHC", line("90283"), ADMIN, prior_authorization="PA-123"),
     ),
+    Case("payer.policy-not-available", True, "Aetna", line("J1559", units=100)),
+    Case("payer.policy-not-available", True, "Aetna", line()),
+    Case("payer.policy-not-available", False, "Aetna", line("90283")),
+    Case("payer.policy-not-available", False, "UHC", line()),
+    Case(
+        "payer.site-of-care",
+        True,
+        "Aetna",
+        line(place_of_service="22", date_of_service=D("2024-05-02")),
+    ),
     Case(
         "payer.site-of-care",
         True,
@@ -388,6 +398,13 @@ def test_findings_carry_paths_suggestions_and_source_records() -> None:
     hcpcs = next(f for f in report.findings if f.rule == "medicare.product-under-hcpcs")
     assert hcpcs.suggestion is not None
     assert "J1459" in hcpcs.suggestion
+
+
+def test_a_product_code_is_checked_under_the_payers_policy_for_its_generic_code() -> None:
+    report = registry.check(line(place_of_service="22"), payer="Aetna")
+    (note,) = [f for f in report.findings if f.rule == "payer.policy-not-available"]
+    assert note.message.startswith("Aetna's policy in passive_ig's data names 90283, not J1459")
+    assert {"payer.prior-authorization", "payer.site-of-care"} <= set(report.rules())
 
 
 def test_unknown_code_suggests_the_nearest() -> None:

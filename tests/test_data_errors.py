@@ -243,3 +243,30 @@ def test_a_data_file_cannot_set_origin(broken_copy: Callable[..., Path]) -> None
     assert problems(path) == [
         "codes.json: $[0].origin: set by passive_ig (bundled or user), not by a data file",
     ]
+
+
+def test_one_policy_and_one_benchmark_per_payer_and_code(broken_copy: Callable[..., Path]) -> None:
+    def policies(data: Any) -> Any:
+        return [*data, dict(data[1], id="uhc-contract")]
+
+    def benchmarks(data: Any) -> Any:
+        return [*data, dict(data[0], id="uhc-90283-again")]
+
+    assert problems(broken_copy(policies=policies, payment_benchmarks=benchmarks)) == [
+        "policies.json: $[2]: 'uhc-contract' and 'uhc-90283' both answer for payer 'uhc' and "
+        "code '90283'; keep one",
+        "policies.json: $[2]: 'uhc-contract' and 'uhc-90283' both answer for payer 'uhc' and "
+        "code 'J1459'; keep one",
+        "payment_benchmarks.json: $[2]: 'uhc-90283-again' and 'uhc-90283' both answer for payer "
+        "'uhc' and code '90283'; keep one",
+    ]
+
+
+def test_a_payer_name_or_alias_finds_one_payer(broken_copy: Callable[..., Path]) -> None:
+    def payers(data: Any) -> Any:
+        data[1]["aliases"] = ["UHC", "C.M.S."]
+        return data
+
+    assert problems(broken_copy(payers=payers)) == [
+        "payers.json: $[1]: 'C.M.S.' would find both 'medicare' and 'uhc'"
+    ]

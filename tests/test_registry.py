@@ -339,3 +339,12 @@ def test_pickle_does_not_carry_lookup_caches(reg: Registry) -> None:
     for index in range(2000):
         reg.codes.get(f"{90000 + index:05d}")
     assert len(pickle.dumps(reg)) == size
+
+
+def test_overlay_keys_match_as_lookups_do(reg: Registry, tmp_path: Path) -> None:
+    shutil.copytree(OVERLAY, tmp_path / "o")
+    text = (tmp_path / "o" / "policies.json").read_text().replace('"uhc-90283"', '"UHC-90283"')
+    (tmp_path / "o" / "policies.json").write_text(text)
+    combined = reg.with_overlay(tmp_path / "o")
+    assert len(combined.policies) == len(reg.policies)  # replaced, not added beside it
+    assert combined.policy("UHC").origin is Origin.USER

@@ -144,6 +144,8 @@ def check_data_set(
                 )
             rule_ids.setdefault(rule.id, policy.id)
     keys = {**keys, "billing_rules": set(rule_ids)}
+    problems.extend(_one_per_payer_and_code(collections, files))
+    problems.extend(_payer_names_unique(collections, files))
     for name, records in collections.items():
         file = files[name]
         for index, record in enumerate(records):
@@ -275,3 +277,40 @@ def _check_range(item: CodeRange, path: str) -> Iterator[tuple[str, str]]:
     )
     if not same_shape or item.last < item.first:
         yield path, f"{item.first!r} to {item.last!r} is not a range of codes"
+
+
+def _one_per_payer_and_code(
+    collections: Mapping[str, tuple[Any, ...]], files: Mapping[str, str]
+) -> Iterator[DataProblem]:
+    """A payer has at most one policy, and one payment benchmark, for a code: two would
+    give two answers to one question."""
+    for name, codes_of in (("policies", "codes"), ("payment_benchmarks", "code")):
+        seen: dict[tuple[str, str], str] = {}
+        for index, record in enumerate(collections.get(name, ())):
+            codes = getattr(record, codes_of)
+            for code in (codes,) if isinstance(codes, str) else codes:
+                first = seen.setdefault((record.payer, code), record.id)
+                if first != record.id:
+                    yield DataProblem(
+                        file=files[name],
+                        path=f"$[{index}]",
+                        message=f"{record.id!r} and {first!r} both answer for payer "
+                        f"{record.payer!r} and code {code!r}; keep one",
+                    )
+
+
+def _payer_names_unique(
+    collections: Mapping[str, tuple[Any, ...]], files: Mapping[str, str]
+) -> Iterator[DataProblem]:
+    """A payer's id, name and aliases find it alone: none may also find another payer."""
+    owner: dict[str, str] = {}
+    for index, payer in enumerate(collections.get("payers", ())):
+        for name in dict.fromkeys((payer.id, payer.name, *payer.aliases)):
+            folded = "".join(ch for ch in name.casefold() if ch.isalnum())
+            first = owner.setdefault(folded, payer.id)
+            if first != payer.id:
+                yield DataProblem(
+                    file=files["payers"],
+                    path=f"$[{index}]",
+                    message=f"{name!r} would find both {first!r} and {payer.id!r}",
+                )

@@ -200,6 +200,12 @@ RULES: tuple[Rule, ...] = (
         rests_on=("policy",),
     ),
     Rule(
+        id="payer.policy-not-available",
+        title="The data holds no policy of the payer that names this code",
+        severity=Severity.INFO,
+        rests_on=("policy",),
+    ),
+    Rule(
         id="payer.site-of-care",
         title="The payer steers this infusion to another site",
         severity=Severity.WARNING,
@@ -810,16 +816,47 @@ def _needs_route_modifier(ctx: _Context, code: BillingCode) -> bool:
     return False
 
 
-def _policy_for(ctx: _Context, code: BillingCode) -> PayerPolicy | None:
-    return ctx.policies.get(code.code)
+def _policy_for(ctx: _Context, code: BillingCode) -> tuple[PayerPolicy | None, str]:
+    """The payer's policy for ``code``, or for the generic CPT code a product-specific
+    HCPCS code stands in for (a payer's immune globulin policy governs the product,
+    whichever code bills it). Returns the policy and the code it was found under."""
+    policy = ctx.policies.get(code.code)
+    if policy is not None:
+        return policy, code.code
+    for link in code.related:
+        if link.kind is RelationKind.GENERIC_CPT:
+            policy = ctx.policies.get(link.code)
+            if policy is not None:
+                return policy, link.code
+    return None, code.code
 
 
 def _check_payer_policy(
     ctx: _Context, code: BillingCode, pos: str | None, day: dt.date | None, out: list[Finding]
 ) -> None:
-    policy = _policy_for(ctx, code)
+    policy, under = _policy_for(ctx, code)
     if policy is None:
+        if code.kind in _PRODUCT_KINDS:
+            out.append(
+                ctx.finding(
+                    "payer.policy-not-available",
+                    f"passive_ig's data holds no {ctx.payer.name} policy for {code.code}, so its "
+                    "prior authorization and site-of-care rules could not be checked",
+                    "code",
+                    suggestion=f"check {ctx.payer.name}'s own policy for this product",
+                )
+            )
         return
+    if under != code.code:
+        out.append(
+            ctx.finding(
+                "payer.policy-not-available",
+                f"{ctx.payer.name}'s policy in passive_ig's data names {under}, not {code.code}; "
+                f"it is applied here because {code.code} bills the same product",
+                "code",
+                sources=policy.sources,
+            )
+        )
     pa = policy.prior_authorization
     if day is None or pa.effective.covers(day):
         status = pa.status

@@ -607,8 +607,10 @@ class Registry:
             overlaid = True
             records, file_problems = reader.records(spec)
             problems.extend(file_problems)
-            replacing = {spec.key(record): _mark_user(record) for record in records}
-            kept = tuple(replacing.pop(spec.key(r), r) for r in base)
+            # keys match as lookups do: case-folded, and payers by their cleaned id
+            fold = _payer_key if spec.name == "payers" else str.casefold
+            replacing = {fold(spec.key(record)): _mark_user(record) for record in records}
+            kept = tuple(replacing.pop(fold(spec.key(r)), r) for r in base)
             merged[spec.name] = kept + tuple(replacing.values())
         if not overlaid and not problems:
             problems.append(
