@@ -569,7 +569,7 @@ payers = st.sampled_from(["Aetna", "BCBS", "Cigna", "UHC", "Medicare"])
 places = st.sampled_from([*sorted(registry.places_of_service.keys()), "99", "49"])
 diagnoses = st.sampled_from(["D80.0", "D80.1", "L10.0", "D69.3", "G61.81", "Z00.00"])
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
-amounts = st.none() | st.floats(min_value=0, max_value=200_000, allow_nan=False)
+amounts = st.none() | st.just(0.0) | st.floats(min_value=1e-6, max_value=200_000)
 
 
 @st.composite

@@ -206,6 +206,10 @@ def test_check_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     code, _, err = run(capsys, "check", "--file", str(path))
     assert code == 2
     assert "$.lines[0].code: expected a string, got a number (90283)" in err
+    path.write_bytes(b"\xff\xfe{}")
+    code, _, err = run(capsys, "check", "--file", str(path))
+    assert code == 2
+    assert "is not UTF-8 text: expected a JSON file" in err
     code, _, err = run(capsys, "check", "--file", str(tmp_path / "missing.json"))
     assert code == 2
     assert "No such file or directory" in err
@@ -220,6 +224,9 @@ def test_check_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         ),
         (["check", "--units", "two"], "argument --units: 'two' is not a whole number of units"),
         (["check", "--dose-mg", "-5"], "argument --dose-mg: '-5' is not an amount in mg"),
+        (["check", "--dose-mg", "nan"], "argument --dose-mg: 'nan' is not an amount in mg"),
+        (["check", "--dose-mg", "inf"], "argument --dose-mg: 'inf' is not an amount in mg"),
+        (["check", "--dos", "2024-W01-1"], "argument --dos: '2024-W01-1' is not a date"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         ([], "the following arguments are required: COMMAND"),
     ],

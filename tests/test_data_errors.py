@@ -90,6 +90,13 @@ def test_bad_enum_and_date(broken_copy: Callable[..., Path]) -> None:
     ]
 
 
+def test_dates_are_exactly_yyyy_mm_dd(broken_copy: Callable[..., Path]) -> None:
+    path = broken_copy(codes=edit_first(effective={"start": "2024-W01-1", "end": None}))
+    assert problems(path) == [
+        "codes.json: $[0].effective.start: expected a date as 'YYYY-MM-DD', got '2024-W01-1'"
+    ]
+
+
 def test_not_available_needs_a_reason(broken_copy: Callable[..., Path]) -> None:
     path = broken_copy(codes=edit_first(indications={"not_available": ""}))
     assert problems(path) == [

@@ -348,3 +348,9 @@ def test_overlay_keys_match_as_lookups_do(reg: Registry, tmp_path: Path) -> None
     combined = reg.with_overlay(tmp_path / "o")
     assert len(combined.policies) == len(reg.policies)  # replaced, not added beside it
     assert combined.policy("UHC").origin is Origin.USER
+
+
+def test_workflow_step_keys_are_cleaned(reg: Registry) -> None:
+    assert reg.workflow_steps["90283/01"] is reg.workflow_steps["cpt 90283/1"]
+    with pytest.raises(InvalidInputError, match=r"^'90283/first' is not a valid workflow step key"):
+        reg.workflow_steps["90283/first"]

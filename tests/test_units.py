@@ -75,3 +75,15 @@ def test_unknown_code() -> None:
 @given(st.integers(min_value=0, max_value=400))
 def test_whole_units_round_trip(units: int) -> None:
     assert registry.billing_units("J1459", dose_mg=units * 500).units == units
+
+
+@pytest.mark.parametrize("bad", ["1e999999999", "1e-999999999", 10**13])
+def test_amounts_beyond_any_dose_are_refused(bad: object) -> None:
+    with pytest.raises(InvalidInputError, match=r"is not a valid dose: expected an amount in mg"):
+        registry.billing_units("J1459", dose_mg=bad)  # type: ignore[arg-type]
+
+
+def test_a_tiny_partial_unit_is_shown_as_it_is() -> None:
+    count = registry.billing_units("J1459", dose_mg=0.1)
+    assert isinstance(count.units, NotAvailable)
+    assert count.units.reason.startswith("0.1 mg is 0.0002 units of J1459")

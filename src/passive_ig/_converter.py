@@ -26,6 +26,7 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ForbiddenExtraKeysError
 
+from .codes import parse_iso_date
 from .errors import DataProblem
 from .records import NotAvailable
 
@@ -90,12 +91,10 @@ def _structure_decimal(obj: object, _: type) -> decimal.Decimal:
 def _structure_date(obj: object, _: type) -> dt.date:
     if not isinstance(obj, str):
         raise _Rejected(f"expected a date as 'YYYY-MM-DD', got {_json_name(obj)} ({obj!r})")
-    try:
-        if len(obj) != 10:
-            raise ValueError(obj)
-        return dt.date.fromisoformat(obj)
-    except ValueError:
-        raise _Rejected(f"expected a date as 'YYYY-MM-DD', got {obj!r}") from None
+    day = parse_iso_date(obj)
+    if day is None:
+        raise _Rejected(f"expected a date as 'YYYY-MM-DD', got {obj!r}")
+    return day
 
 
 def _is_enum(tp: object) -> bool:

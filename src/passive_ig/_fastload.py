@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from .codes import parse_iso_date
 from .records import NotAvailable
 
 __all__ = ["structure_list", "structure_one"]
@@ -81,9 +82,10 @@ def _float(value: Any) -> Any:
 
 
 def _date(value: Any) -> Any:
-    if type(value) is not str or len(value) != 10:
+    day = parse_iso_date(value)
+    if day is None:
         raise _Refused
-    return dt.date.fromisoformat(value)  # a ValueError refuses too
+    return day
 
 
 _DECIMAL = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")

@@ -90,7 +90,9 @@ def _amount(instance: object, attribute: attrs.Attribute[Any], value: object) ->
     what = _LABELS[attribute.name]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _invalid(value, "an amount in mg as a number, 0 or more", what)
-    if not math.isfinite(value) or value < 0:
+    # (the same range as passive_ig.units: past it no real dose lies, and decimal
+    # arithmetic would underflow or overflow)
+    if not math.isfinite(value) or value < 0 or (value and not 1e-6 <= value < 1e13):
         raise _invalid(value, "an amount in mg, finite and 0 or more", what)
 
 

@@ -24,14 +24,14 @@ EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE = 0, 1, 2
 
 
 def _date(text: str) -> dt.date:
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
+    from .codes import parse_iso_date
+
+    day = parse_iso_date(text)
+    if day is None:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date: expected YYYY-MM-DD, e.g. 2024-03-01"
-        ) from None
+        )
+    return day
 
 
 def _non_negative(parse: type[int] | type[float], what: str) -> Callable[[str], Any]:
@@ -42,7 +42,7 @@ def _non_negative(parse: type[int] | type[float], what: str) -> Callable[[str], 
             value = parse(text)
         except ValueError:
             value = -1
-        if value < 0:
+        if not value >= 0 or value == float("inf"):  # also refuses nan and inf
             raise argparse.ArgumentTypeError(f"{text!r} is not {what} (0 or more)")
         return value
 
@@ -214,6 +214,8 @@ def _check(args: argparse.Namespace) -> int:
                 return _error(
                     f"{args.file} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
                 )
+            except UnicodeDecodeError:
+                return _error(f"{args.file} is not UTF-8 text: expected a JSON file")
         items = data if isinstance(data, list) else [data]
         claims = [Claim.from_dict(item) for item in items]
         reports = list(registry.check_many(claims, payer=args.payer))

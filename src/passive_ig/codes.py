@@ -19,6 +19,7 @@ False
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
@@ -34,6 +35,7 @@ __all__ = [
     "is_valid_modifier",
     "is_valid_place_of_service",
     "nearest",
+    "parse_iso_date",
     "validate_code",
     "validate_diagnosis",
     "validate_modifier",
@@ -165,6 +167,28 @@ def is_valid_place_of_service(value: object) -> bool:
     except InvalidInputError:
         return False
     return True
+
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def parse_iso_date(value: object) -> dt.date | None:
+    """A date written exactly as 'YYYY-MM-DD', or ``None`` for anything else.
+
+    Stricter than :meth:`datetime.date.fromisoformat`, which also takes forms such
+    as '2024-W01-1' or '20240301' on newer Pythons.
+
+    >>> parse_iso_date("2024-03-01")
+    datetime.date(2024, 3, 1)
+    >>> parse_iso_date("2024-W01-1") is None
+    True
+    """
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def nearest(value: str, known: Sequence[str], *, limit: int = 3) -> tuple[str, ...]:

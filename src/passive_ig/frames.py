@@ -71,6 +71,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .claims import ClaimLine, Report
+from .codes import parse_iso_date
 from .errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -242,11 +243,10 @@ def _date(value: Any, row: int) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and len(value.strip()) == 10:
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+    if isinstance(value, str):
+        day = parse_iso_date(value.strip())
+        if day is not None:
+            return day
     raise _bad(row, "date_of_service", value, "a date, or text as 'YYYY-MM-DD'")
 
 

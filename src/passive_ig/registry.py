@@ -110,10 +110,13 @@ def _step_key(step: ClinicalWorkflowStep) -> str:
 
 
 def _normalize_step(value: object) -> str:
+    expected = "'CODE/ORDER', e.g. '90283/1'"
     if not isinstance(value, str) or "/" not in value:
-        raise InvalidInputError(value, "'CODE/ORDER', e.g. '90283/1'", what="workflow step key")
+        raise InvalidInputError(value, expected, what="workflow step key")
     code, _, order = value.partition("/")
-    return f"{_codes.validate_code(code)}/{order.strip()}"
+    if not order.strip().isdigit():
+        raise InvalidInputError(value, expected, what="workflow step key")
+    return f"{_codes.validate_code(code)}/{int(order)}"
 
 
 def _normalize_payer(value: object) -> str:
@@ -591,7 +594,8 @@ class Registry:
 
         The overlay holds any of the data files (not the manifest); each record
         replaces the record with the same key, or is added. Overlay records are
-        validated exactly like bundled ones, and marked ``origin=Origin.USER``.
+        validated in full (shape, then the rules across the merged data set), and
+        marked ``origin=Origin.USER``.
         Raises :class:`~passive_ig.errors.DataError` listing every problem found.
         """
         self.load_all()

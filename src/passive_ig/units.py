@@ -55,7 +55,9 @@ def _amount(value: object, what: str) -> decimal.Decimal:
         raise InvalidInputError(
             value, "an amount in mg, 0 or more, e.g. 35000", what=what
         ) from None
-    if not amount.is_finite() or amount < 0:
+    # beyond a millionth of a mg or a million tonnes, decimal arithmetic would
+    # underflow or overflow; no real dose is there
+    if not amount.is_finite() or amount < 0 or (amount and not -6 <= amount.adjusted() <= 12):
         raise InvalidInputError(value, "an amount in mg, 0 or more, e.g. 35000", what=what)
     return amount
 
@@ -66,7 +68,7 @@ def _whole(
     exact = amount / unit.quantity
     if exact == exact.to_integral_value():
         return exact, int(exact)
-    shown = f"{exact:.2f}".rstrip("0").rstrip(".")
+    shown = f"{float(exact):.6g}"
     return exact, NotAvailable(
         reason=f"{amount.normalize():f} mg is {shown} units of {code} ({unit}); how a partial "
         "unit is rounded is not in passive_ig's sources: check the payer's rule"
