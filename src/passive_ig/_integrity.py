@@ -74,19 +74,12 @@ REFERENCES: dict[tuple[type, str], str] = {
     (PaymentFigure, "code"): "codes",
 }
 
-# The form every key of a collection must have, as a validator that returns the
-# canonical form (a key that is not already canonical is a problem too).
-FORMATS: dict[str, Callable[[object], str]] = {
-    "codes": _codes.validate_code,
-    "modifiers": _codes.validate_modifier,
-    "places_of_service": _codes.validate_place_of_service,
-}
-
-KEY_FIELDS: dict[type, str] = {
-    BillingCode: "code",
-    Modifier: "code",
-    PlaceOfService: "code",
-    ProviderTaxonomy: "code",
+# The key field of the records whose keys are codes, with the validator that gives
+# the code's canonical form (a key that is not already canonical is a problem too).
+KEY_FORMATS: dict[type, tuple[str, Callable[[object], str]]] = {
+    BillingCode: ("code", _codes.validate_code),
+    Modifier: ("code", _codes.validate_modifier),
+    PlaceOfService: ("code", _codes.validate_place_of_service),
 }
 
 
@@ -173,14 +166,12 @@ def _check_record(
         yield f"{root}.sources", "a record must cite at least one source"
     for item, path in _walk(record, root):
         kind = type(item)
-        key_field = KEY_FIELDS.get(kind)
-        if key_field is not None and item is record:
-            value = getattr(item, key_field)
-            validate = FORMATS.get(_collection_of(kind))
-            if validate is not None:
-                message = _check_form(validate, value)
-                if message:
-                    yield f"{path}.{key_field}", message
+        key_format = KEY_FORMATS.get(kind)
+        if key_format is not None and item is record:
+            key_field, validate = key_format
+            message = _check_form(validate, getattr(item, key_field))
+            if message:
+                yield f"{path}.{key_field}", message
         sources = getattr(item, "sources", None)
         if isinstance(sources, tuple):
             for index, source in enumerate(sources):
@@ -231,15 +222,6 @@ def _check_record(
                 f"{path}.code",
                 f"{item.code!r} is not a NUCC taxonomy code (10 characters ending in X)",
             )
-
-
-def _collection_of(kind: type) -> str:
-    return {
-        BillingCode: "codes",
-        Modifier: "modifiers",
-        PlaceOfService: "places_of_service",
-        ProviderTaxonomy: "taxonomies",
-    }[kind]
 
 
 def _unknown(target: str, key: str, known: set[str]) -> str:
