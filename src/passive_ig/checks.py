@@ -1050,13 +1050,10 @@ def _cleaned_modifiers(line: ClaimLine) -> set[str]:
     return {_codes.validate_modifier(m) for m in line.modifiers if _codes.is_valid_modifier(m)}
 
 
-def _claim_findings(ctx: _Context, claim: Claim, lines: tuple[ClaimLine, ...]) -> list[Finding]:
+def _claim_findings(ctx: _Context, lines: tuple[ClaimLine, ...]) -> list[Finding]:
     out: list[Finding] = []
     registry = ctx.registry
-    known = [
-        (i, registry.codes.get(line.code) if _codes.is_valid_code(line.code) else None)
-        for i, line in enumerate(lines)
-    ]
+    known = [(i, registry.codes.get(line.code)) for i, line in enumerate(lines)]
     products = [(i, c) for i, c in known if c is not None and c.kind in _PRODUCT_KINDS]
     admins = [(i, c) for i, c in known if c is not None and c.kind is CodeKind.ADMINISTRATION]
     home = [(i, c) for i, c in known if c is not None and c.kind is CodeKind.HOME_INFUSION_SERVICES]
@@ -1195,7 +1192,7 @@ def check(
                 for f in findings
                 if not (f.rule == "payer.prior-authorization" and f.severity is Severity.WARNING)
             ]
-        findings.extend(_claim_findings(ctx, item, lines))
+        findings.extend(_claim_findings(ctx, lines))
     elif isinstance(item, ClaimLine):
         if payer is None:
             raise InvalidInputError(
