@@ -64,7 +64,11 @@ def test_guide_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_show(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "show", "j1459", "--json")
     assert code == 0
-    assert json.loads(out)["billing_unit"] == {"quantity": 500, "measure": "mg"}
+    assert json.loads(out)["billing_unit"] == {
+        "quantity": 500,
+        "measure": "mg",
+        "sources": ["cms1500-ivig", "anesthesiabilling-ig"],
+    }
     code, out, _ = run(capsys, "show", "J1459")
     assert code == 0
     assert out.startswith("HCPCS J1459: ")

@@ -185,7 +185,7 @@ def test_to_records_gives_flat_rows_and_to_dict_the_json_form(reg: Registry) -> 
     assert rows[1]["typical_sites"] is None
     assert "typical_sites: not in the sources" in rows[1]["not_available_fields"]
     data = reg.codes["J1459"].to_dict()
-    assert data["billing_unit"] == {"quantity": 500, "measure": "mg"}
+    assert data["billing_unit"] == {"quantity": 500, "measure": "mg", "sources": []}
     assert data["typical_sites"] == {"not_available": "not in the sources"}
     assert BillingCode.from_dict(data) == reg.codes["J1459"]
 

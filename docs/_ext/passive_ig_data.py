@@ -306,6 +306,50 @@ def _rows_table(
 # --------------------------------------------------------------------------- directives
 
 
+def _rules_table(registry: Registry) -> nodes.table:
+    """The claim check rules as declared, with what they are on this data set."""
+    from passive_ig.rules import RULES, describe
+
+    names = {payer.id: payer.name for payer in registry.payers}
+    rows = []
+    for rule in RULES:
+        facts = describe(registry, rule)
+        payers = (
+            "all payers"
+            if facts.payers is None
+            else ", ".join(names.get(p, p) for p in sorted(facts.payers))
+        )
+        if rule.dates_from is None:
+            dates = "whenever its data applies"
+        else:
+            start = (
+                facts.start.isoformat() if facts.start else "a first day our sources do not give"
+            )
+            dates = f"from {start}" + (f" to {facts.end}" if facts.end else "")
+            dates += f" (the dates of {rule.dates_from})"
+        severity = rule.severity.value + (" (a note: shown with notes=True)" if rule.note else "")
+        rests = (
+            [
+                _para(", ".join(str(ref) for ref in rule.rests_on) + ": "),
+                _para(*_source_nodes(registry, facts.sources)),
+            ]
+            if rule.rests_on
+            else [_para("the line's own values, and the record it names in each finding")]
+        )
+        rows.append(
+            [
+                [_para(nodes.literal(rule.id, rule.id)), _para(rule.title)],
+                [_para(severity)],
+                [_para(payers)],
+                [_para(dates)],
+                [_para(rule.description)],
+                rests,
+            ]
+        )
+    header = ("rule", "severity", "applies to", "in force", "what makes it fire", "rests on")
+    return _table(header, rows)
+
+
 class DataDirective(SphinxDirective):
     """``{passive-ig-data} NAME``: a collection of the data set, or its manifest."""
 
@@ -320,10 +364,7 @@ class DataDirective(SphinxDirective):
         if name == "manifest":
             return [_record_table(registry.manifest, registry)]
         if name == "rules":
-            from passive_ig.checks import RULES
-
-            columns = ("id", "title", "severity", "payers", "effective", "rests_on")
-            return [_rows_table(RULES, columns, registry)]
+            return [_rules_table(registry)]
         if name in COLLECTIONS:
             attribute, columns, title_of = COLLECTIONS[name]
         elif _is_collection(registry, name):  # a collection added since: its first fields

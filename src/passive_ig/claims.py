@@ -1,10 +1,8 @@
-"""What you send to a check, and what you get back.
+"""What you send to a check: a :class:`ClaimLine`, or a :class:`Claim` of lines.
 
 A :class:`ClaimLine` is one line of a claim as billing software holds it; a
-:class:`Claim` is the lines for one payer with what is claim-wide. A check never
-raises for a problem in the claim: it returns a :class:`Report` whose
-:class:`Finding` objects each carry a severity, a stable rule id, a message, the
-path of the field, a suggested fix where there is one, and the sources.
+:class:`Claim` is the lines for one payer with what is claim-wide. What a check
+gives back, the :class:`~passive_ig.answers.Report`, is in :mod:`passive_ig.answers`.
 
 >>> import datetime as dt
 >>> line = ClaimLine(code="J1459", modifiers=("JZ",), units=70, dose_mg=35000,
@@ -17,18 +15,15 @@ path of the field, a suggested fix where there is one, and the sources.
 from __future__ import annotations
 
 import datetime as dt
-import enum
-import json
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
 from .errors import InvalidInputError
-from .records import Record, Source, _short_reprs
+from .records import Record, _short_reprs
 
-__all__ = ["Claim", "ClaimLine", "Finding", "Report", "Severity"]
+__all__ = ["Claim", "ClaimLine"]
 
 
 # The input types check what a value *is* when they are built, so that a wrong type
@@ -167,93 +162,8 @@ class Claim(Record):
     )
 
 
-class Severity(enum.Enum):
-    """How serious a finding is: an error will be denied or returned, a warning risks
-    it, an info is something to know (including facts that are not available)."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
-class Finding(Record):
-    """One thing a check found.
-
-    ``rule`` is a stable id (see :data:`passive_ig.checks.RULES`); ``path`` names
-    the field, e.g. ``lines[0].modifiers[1]``; ``sources`` are the records the
-    rule rests on.
-    """
-
-    rule: str
-    severity: Severity
-    message: str
-    path: str
-    suggestion: str | None = None
-    sources: tuple[Source, ...] = ()
-
-    def __str__(self) -> str:
-        text = f"{self.severity.value.upper()} {self.rule} at {self.path}: {self.message}"
-        if self.suggestion:
-            text += f" Suggestion: {self.suggestion}"
-        return text
-
-
-@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
-class Report(Record):
-    """Everything a check found, for one line or claim and one payer.
-
-    ``ok`` is True when there is no error (warnings and infos may remain).
-    """
-
-    payer: str
-    findings: tuple[Finding, ...]
-    data_version: str
-    as_of: dt.date | None
-
-    @property
-    def ok(self) -> bool:
-        """True when no finding is an error."""
-        return not any(f.severity is Severity.ERROR for f in self.findings)
-
-    @property
-    def errors(self) -> tuple[Finding, ...]:
-        """The findings of severity error."""
-        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> tuple[Finding, ...]:
-        """The findings of severity warning."""
-        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
-
-    @property
-    def infos(self) -> tuple[Finding, ...]:
-        """The findings of severity info."""
-        return tuple(f for f in self.findings if f.severity is Severity.INFO)
-
-    def rules(self) -> tuple[str, ...]:
-        """The rule ids that fired, each once, in order."""
-        return tuple(dict.fromkeys(f.rule for f in self.findings))
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self.findings)
-
-    def __len__(self) -> int:
-        return len(self.findings)
-
-    def to_json(self, **kwargs: Any) -> str:
-        """The report as a JSON string; keyword arguments go to :func:`json.dumps`."""
-        return json.dumps(self.to_dict(), **kwargs)
-
-    def to_text(self) -> str:
-        """A plain-text rendering for a terminal or a log."""
-        when = f" as of {self.as_of}" if self.as_of else ""
-        status = "OK" if self.ok else "NOT OK"
-        counts = (
-            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s), {len(self.infos)} info"
-        )
-        lines = [f"{status}: {self.payer}{when}, data {self.data_version}: {counts}"]
-        for finding in self.findings:
-            lines.append(f"- {finding}")
-            lines.extend(f"    source: {s.title} <{s.url}>" for s in finding.sources)
-        return "\n".join(lines)
+# What a check returns now lives in passive_ig.answers; these names stay importable
+# from here for one release (0.2), then go.
+from .answers import Finding as Finding  # noqa: E402
+from .answers import Report as Report  # noqa: E402
+from .answers import Severity as Severity  # noqa: E402

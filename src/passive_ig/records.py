@@ -348,10 +348,15 @@ class Measure(enum.Enum):
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class BillingUnit(Record):
-    """One billing unit of a code, e.g. 500 mg for the IVIG J-codes."""
+    """One billing unit of a code, e.g. 500 mg for the IVIG J-codes.
+
+    ``sources`` are the sources that state the unit, where the data names them
+    apart from the code's other sources (a units finding cites these).
+    """
 
     quantity: int
     measure: Measure
+    sources: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         if self.quantity == 1:

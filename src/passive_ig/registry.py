@@ -67,8 +67,8 @@ if TYPE_CHECKING:
     from importlib_resources.abc import Traversable
 
     from ._converter import Structured
-    from .checks import _Context
-    from .claims import Claim, ClaimLine, Report
+    from .answers import Report, Severity
+    from .claims import Claim, ClaimLine
     from .guide import Guide
     from .units import UnitCount
 
@@ -540,7 +540,6 @@ class Registry:
         self._indexes: dict[str, _Index[Any]] = {}
         self._manifest: Manifest | None = None
         self._verified = False
-        self._contexts: dict[str, _Context] = {}  # one check context per payer, made on first use
         self._policy_hits: dict[tuple[str, str], PayerPolicy] = {}  # policy() by its arguments
         self.sources: Collection[Source] = Collection(self, SPEC_BY_NAME["sources"])
         """Every source a fact rests on, by id."""
@@ -745,19 +744,41 @@ class Registry:
         *,
         payer: str | None = None,
         as_of: dt.date | None = None,
+        select: Iterable[str] | str | None = None,
+        ignore: Iterable[str] | str | None = None,
+        min_severity: Severity | str | None = None,
+        notes: bool = False,
     ) -> Report:
         """Check a claim line or a claim and return every finding.
 
         ``payer`` is required for a single line (a :class:`~passive_ig.claims.Claim`
         names its own). ``as_of`` is the date to check a line against when it has
-        no date of service. Problems in the claim become findings; only misuse
-        raises: an unknown payer (:class:`~passive_ig.errors.UnknownPayerError`) or
-        something that is not a line or claim
+        no date of service.
+
+        Which rules run is chosen as a linter chooses: ``select`` and ``ignore``
+        take rule ids or family prefixes (``"modifier"``, ``"medicare.jw-required"``),
+        ``min_severity`` drops findings below ``"warning"`` or ``"error"``, and
+        ``notes=True`` adds the notes on what the data does not know (whether a
+        payer's site-of-care policy exists, a code's status ...), which a report
+        leaves out by default.
+
+        Problems in the claim become findings; only misuse raises: an unknown payer
+        (:class:`~passive_ig.errors.UnknownPayerError`), something that is not a
+        line or claim, or an unknown rule in ``select``
         (:class:`~passive_ig.errors.InvalidInputError`).
         """
-        from .checks import check
+        from .rules import check
 
-        return check(self, item, payer=payer, as_of=as_of)
+        return check(
+            self,
+            item,
+            payer=payer,
+            as_of=as_of,
+            select=select,
+            ignore=ignore,
+            min_severity=min_severity,
+            notes=notes,
+        )
 
     def check_many(
         self,
@@ -765,15 +786,29 @@ class Registry:
         *,
         payer: str | None = None,
         as_of: dt.date | None = None,
+        select: Iterable[str] | str | None = None,
+        ignore: Iterable[str] | str | None = None,
+        min_severity: Severity | str | None = None,
+        notes: bool = False,
     ) -> Iterator[Report]:
         """Check many lines or claims lazily, yielding one report each, in order.
 
-        Real batches repeat the same combinations; each distinct line is checked
-        once and its report reused, so a batch runs far faster than one by one.
+        Takes the same choices as :meth:`check`. Real batches repeat the same
+        combinations; each distinct line is checked once per batch and its report
+        reused.
         """
-        from .checks import check_many
+        from .rules import check_many
 
-        return check_many(self, items, payer=payer, as_of=as_of)
+        return check_many(
+            self,
+            items,
+            payer=payer,
+            as_of=as_of,
+            select=select,
+            ignore=ignore,
+            min_severity=min_severity,
+            notes=notes,
+        )
 
     # ------------------------------------------------------------------ answers
 

@@ -15,8 +15,8 @@ from passive_ig import (
     UnknownCodeError,
     registry,
 )
-from passive_ig.checks import RULES, Rule
-from passive_ig.claims import Claim, ClaimLine, Finding, Report, Severity
+from passive_ig.answers import Finding, Report, Severity
+from passive_ig.claims import Claim, ClaimLine
 from passive_ig.codes import is_valid_code, validate_code
 from passive_ig.guide import Guide
 from passive_ig.records import (
@@ -27,6 +27,7 @@ from passive_ig.records import (
     PriorAuthStatus,
     Source,
 )
+from passive_ig.rules import RULES, Rule
 
 
 def test_lookups_are_typed() -> None:
@@ -76,6 +77,18 @@ def test_checks_are_typed() -> None:
         assert Severity.ERROR not in severities
     rules: tuple[Rule, ...] = RULES
     assert rules
+    chosen: Report = registry.check(
+        line,
+        payer="Medicare",
+        select=["modifier", "units"],
+        ignore="units.rounding",
+        min_severity=Severity.WARNING,
+        notes=True,
+    )
+    assert chosen.ok
+    assert bool(chosen)
+    also: list[Report] = list(registry.check_many([line], payer="UHC", min_severity="error"))
+    assert also[0].ok
 
 
 def test_errors_and_validation_are_typed() -> None:

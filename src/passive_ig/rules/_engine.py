@@ -1,0 +1,661 @@
+"""The engine: how a declared rule is run, scoped, dated and sourced.
+
+A rule is a function decorated with :func:`line_rule` or :func:`claim_rule`. The
+declaration says everything the engine needs; the function says only when the
+rule fires and what to tell the biller:
+
+* ``severity``: the one severity its findings carry (a case with another severity
+  is another rule, with its own id);
+* ``rests_on``: the records of the data whose sources back it (typed references,
+  see :mod:`passive_ig.rules.refs`);
+* ``dates_from``: the record whose effective dates bound the rule;
+* ``payers``: a limit the rule declares; the engine also limits every rule to
+  the payers the records it rests on name (a rule resting on modifier JA, which
+  the data ties to Medicare, applies to Medicare only);
+* ``note``: a note about what the data does not know, shown only on request.
+
+The engine applies all of these: no rule body tests a payer or a date, or looks
+up a source. A finding cites the sources of the records its rule rests on and,
+where the rule names one, of the record it enforces, and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from .. import codes as _codes
+from ..answers import Finding, Report, Severity
+from ..errors import DataError, DataProblem, InvalidInputError
+from ..records import (
+    BillingRule,
+    CoverageDetermination,
+    DiagnosisList,
+    Modifier,
+    Payer,
+    Source,
+)
+from ._line import ClaimView, Line, Resolver
+from .refs import Ref
+
+if TYPE_CHECKING:
+    from ..claims import Claim, ClaimLine
+    from ..registry import Registry
+
+__all__ = [
+    "Hit",
+    "Rule",
+    "RuleFacts",
+    "RuleKind",
+    "Selection",
+    "claim_rule",
+    "line_rule",
+]
+
+
+class Hit:
+    """What a rule function returns when it fires: the message, the field it is
+    about (``at``, relative to the line, or to the claim for a claim rule), an
+    optional suggestion, the record it enforces (whose own sources the finding
+    adds), and for a claim rule the index of the line it is about."""
+
+    __slots__ = ("at", "line", "message", "record", "suggestion")
+
+    def __init__(
+        self,
+        message: str,
+        at: str,
+        *,
+        suggestion: str | None = None,
+        record: object = None,
+        line: int | None = None,
+    ) -> None:
+        self.message = message
+        self.at = at
+        self.suggestion = suggestion
+        self.record = record
+        self.line = line
+
+
+Fired = Hit | Sequence[Hit] | None
+"""A rule function returns ``None`` when silent, a :class:`Hit`, or several."""
+
+
+class RuleKind(enum.Enum):
+    """What a rule looks at: one line, or the claim's lines together."""
+
+    LINE = "line"
+    CLAIM = "claim"
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """A declared rule: its stable id and everything the engine applies for it.
+
+    ``payers`` is ``None`` when the rule declares no limit of its own; the payers
+    it applies to are then those its data names (see :meth:`applies_to`).
+    ``description`` says, in a sentence or two, what makes the rule fire.
+    """
+
+    id: str
+    title: str
+    severity: Severity
+    kind: RuleKind
+    payers: frozenset[str] | None = None
+    rests_on: tuple[Ref, ...] = ()
+    dates_from: Ref | None = None
+    note: bool = False
+    needs_code: bool = True
+    description: str = ""
+    function: Callable[[Any], Fired] = attrs.field(repr=False, eq=False, hash=False)
+
+
+_DECLARED: list[Rule] = []
+
+_F = TypeVar("_F", bound=Callable[..., Fired])
+
+
+def _declare(
+    kind: RuleKind,
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    payers: Iterable[str] | None,
+    rests_on: tuple[Ref, ...],
+    dates_from: Ref | None,
+    note: bool,
+    needs_code: bool,
+) -> Callable[[_F], _F]:
+    def decorate(function: _F) -> _F:
+        if any(rule.id == id for rule in _DECLARED):
+            raise ValueError(f"rule id {id!r} is declared twice")
+        if dates_from is not None and dates_from not in rests_on:
+            raise ValueError(f"rule {id!r}: dates_from must be one of the records it rests on")
+        description = " ".join((function.__doc__ or "").split())
+        _DECLARED.append(
+            Rule(
+                id=id,
+                title=title,
+                severity=severity,
+                kind=kind,
+                payers=frozenset(payers) if payers is not None else None,
+                rests_on=rests_on,
+                dates_from=dates_from,
+                note=note,
+                needs_code=needs_code,
+                description=description,
+                function=function,
+            )
+        )
+        return function
+
+    return decorate
+
+
+def line_rule(
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    payers: Iterable[str] | None = None,
+    rests_on: tuple[Ref, ...] = (),
+    dates_from: Ref | None = None,
+    note: bool = False,
+    needs_code: bool = True,
+) -> Callable[[_F], _F]:
+    """Declare a rule over one line: ``function(line: Line) -> Hit | [Hit, ...] | None``.
+
+    ``needs_code`` (the default) runs it only on lines whose code the data knows.
+    """
+    return _declare(
+        RuleKind.LINE,
+        id=id,
+        title=title,
+        severity=severity,
+        payers=payers,
+        rests_on=rests_on,
+        dates_from=dates_from,
+        note=note,
+        needs_code=needs_code,
+    )
+
+
+def claim_rule(
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    payers: Iterable[str] | None = None,
+    rests_on: tuple[Ref, ...] = (),
+    dates_from: Ref | None = None,
+    note: bool = False,
+) -> Callable[[_F], _F]:
+    """Declare a rule over a whole claim: ``function(claim: ClaimView) -> Hit | [...] | None``.
+
+    Its hits name the line they are about (``Hit(..., line=index)``); a claim rule
+    whose record has dates is bounded by each such line's date.
+    """
+    return _declare(
+        RuleKind.CLAIM,
+        id=id,
+        title=title,
+        severity=severity,
+        payers=payers,
+        rests_on=rests_on,
+        dates_from=dates_from,
+        note=note,
+        needs_code=False,
+    )
+
+
+def declared() -> tuple[Rule, ...]:
+    """Every rule declared so far, in declaration order."""
+    return tuple(_DECLARED)
+
+
+# ---------------------------------------------------------------------- selection
+
+
+@attrs.frozen
+class Selection:
+    """Which rules a check runs, as linters select theirs.
+
+    ``select`` and ``ignore`` hold rule ids or family prefixes (``"modifier"``
+    selects every ``modifier.*`` rule; ``"ALL"`` selects all). ``min_severity``
+    drops findings below it. Notes (what the data does not know) run only when
+    ``notes`` is true or when ``select`` names them by id.
+    """
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    min_severity: Severity = Severity.INFO
+    notes: bool = False
+
+    def chooses(self, rule: Rule) -> bool:
+        """Whether this selection runs ``rule``."""
+        if rule.severity.rank < self.min_severity.rank:
+            return False
+        if any(_matches(rule.id, item) for item in self.ignore):
+            return False
+        if rule.note and not self.notes and rule.id not in self.select:
+            return False
+        return not self.select or any(_matches(rule.id, item) for item in self.select)
+
+
+DEFAULT_SELECTION = Selection()
+
+
+def _matches(rule_id: str, item: str) -> bool:
+    return item == "ALL" or rule_id == item or rule_id.startswith(item + ".")
+
+
+def make_selection(
+    rules: Sequence[Rule],
+    select: Iterable[str] | str | None,
+    ignore: Iterable[str] | str | None,
+    min_severity: Severity | str | None,
+    notes: bool,
+) -> Selection:
+    """A :class:`Selection` from what a caller passed, every item checked."""
+    if select is None and ignore is None and min_severity is None and notes is False:
+        return DEFAULT_SELECTION
+    if not isinstance(notes, bool):
+        raise InvalidInputError(notes, "True or False", what="notes switch")
+    return Selection(
+        select=_selectors(rules, select, "select"),
+        ignore=_selectors(rules, ignore, "ignore"),
+        min_severity=_severity(min_severity),
+        notes=notes,
+    )
+
+
+def _selectors(
+    rules: Sequence[Rule], items: Iterable[str] | str | None, what: str
+) -> tuple[str, ...]:
+    if items is None:
+        return ()
+    if isinstance(items, str):
+        items = (items,)
+    elif not isinstance(items, (list, tuple, set, frozenset)):
+        raise InvalidInputError(
+            items, "a rule id or prefix, or a list of them, e.g. ['modifier']", what=what
+        )
+    choices = {rule.id for rule in rules}
+    choices |= {rule.id.partition(".")[0] for rule in rules}
+    out = []
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidInputError(item, "a rule id or prefix as a string", what=what)
+        cleaned = item.strip()
+        if cleaned != "ALL":
+            cleaned = cleaned.lower()
+        if cleaned != "ALL" and not any(_matches(rule.id, cleaned) for rule in rules):
+            near = _codes.nearest(cleaned, sorted(choices))
+            hint = f"; did you mean {_quoted(near)}?" if near else ""
+            raise InvalidInputError(
+                item,
+                f"a rule id or family prefix from passive_ig.rules.RULES{hint}",
+                what=f"rule to {what}",
+            )
+        out.append(cleaned)
+    return tuple(out)
+
+
+def _quoted(items: Sequence[str]) -> str:
+    quoted = [repr(item) for item in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _severity(value: Severity | str | None) -> Severity:
+    if value is None:
+        return Severity.INFO
+    if isinstance(value, Severity):
+        return value
+    if isinstance(value, str):
+        for severity in Severity:
+            if severity.value == value.strip().lower():
+                return severity
+    raise InvalidInputError(
+        value, "one of 'error', 'warning', 'info' (or a Severity)", what="minimum severity"
+    )
+
+
+# ---------------------------------------------------------------------- binding
+
+
+class _Bound:
+    """A rule bound to one data set and payer: its sources and dates resolved."""
+
+    __slots__ = ("end", "function", "id", "needs_code", "rule", "severity", "sources", "start")
+
+    def __init__(
+        self, rule: Rule, sources: tuple[Source, ...], start: dt.date | None, end: dt.date | None
+    ) -> None:
+        self.rule = rule
+        self.id = rule.id
+        self.severity = rule.severity
+        self.function = rule.function
+        self.needs_code = rule.needs_code
+        self.sources = sources
+        self.start = start
+        self.end = end
+
+    def in_force(self, day: dt.date | None) -> bool:
+        """Whether the rule applies on ``day`` (every rule applies to an undated line)."""
+        if day is None:
+            return True
+        if self.start is not None and day < self.start:
+            return False
+        return not (self.end is not None and day > self.end)
+
+
+class _Resolved:
+    """The records every rule rests on, resolved once for one data set."""
+
+    def __init__(self, registry: Registry, rules: Sequence[Rule]) -> None:
+        billing_rules: dict[str, tuple[BillingRule, str]] = {}
+        for policy in registry.policies:
+            for billing_rule in policy.billing_rules:
+                billing_rules[billing_rule.id] = (billing_rule, policy.payer)
+        self.records: dict[Ref, object] = {}
+        self.scopes: dict[Ref, frozenset[str] | None] = {}
+        problems: list[DataProblem] = []
+        for rule in rules:
+            for ref in rule.rests_on:
+                if ref in self.records:
+                    continue
+                if ref.collection == "billing_rules":
+                    found = billing_rules.get(ref.key)
+                    record: object = found[0] if found else None
+                    scope: frozenset[str] | None = frozenset({found[1]}) if found else None
+                else:
+                    record = getattr(registry, ref.collection).get(ref.key)
+                    scope = scope_of(record)
+                if record is None:
+                    problems.append(
+                        DataProblem(
+                            file=_FILES.get(ref.collection, ref.collection),
+                            path="$",
+                            message=f"rule {rule.id} rests on {ref}, which the data does not hold",
+                        )
+                    )
+                    continue
+                self.records[ref] = record
+                self.scopes[ref] = scope
+        if problems:
+            raise DataError(problems, origin="the rules' references")
+
+
+_FILES = {
+    "codes": "codes.json",
+    "modifiers": "modifiers.json",
+    "billing_rules": "policies.json",
+    "coverage": "coverage.json",
+    "diagnosis_lists": "diagnosis_lists.json",
+}
+
+
+def scope_of(record: object) -> frozenset[str] | None:
+    """The payers a record of the data is limited to, or ``None`` for every payer."""
+    if isinstance(record, Modifier):
+        return frozenset(record.payers) if record.payers else None
+    if isinstance(record, DiagnosisList):
+        return frozenset({record.payer}) if record.payer else None
+    if isinstance(record, CoverageDetermination):
+        return frozenset({"medicare"})  # the collection holds Medicare's documents
+    return None
+
+
+class Engine:
+    """The rules of one data set bound to one payer, and what they keep between lines."""
+
+    def __init__(self, registry: Registry, payer: Payer, rules: Sequence[Rule]) -> None:
+        self.registry = registry
+        self.payer = payer
+        self.resolver = Resolver(registry, payer)
+        self.data_version = registry.manifest.data_version
+        self._sources = registry.sources
+        self._record_sources: dict[int, tuple[tuple[Source, ...] | None, object]] = {}
+        self._selected: dict[Selection, tuple[tuple[_Bound, ...], tuple[_Bound, ...]]] = {}
+        bound: list[_Bound] = []
+        for rule in rules:
+            facts = rule_facts(registry, rules, rule)
+            if facts.applies_to(payer.id):
+                bound.append(_Bound(rule, facts.sources, facts.start, facts.end))
+        self.rules = tuple(bound)
+
+    def _resolve(self, ids: Iterable[str]) -> tuple[Source, ...]:
+        return tuple(source for key in ids if (source := self._sources.get(key)) is not None)
+
+    def selected(self, selection: Selection) -> tuple[tuple[_Bound, ...], tuple[_Bound, ...]]:
+        """The line rules and the claim rules that ``selection`` runs for this payer."""
+        found = self._selected.get(selection)
+        if found is None:
+            chosen = [b for b in self.rules if selection.chooses(b.rule)]
+            found = (
+                tuple(b for b in chosen if b.rule.kind is RuleKind.LINE),
+                tuple(b for b in chosen if b.rule.kind is RuleKind.CLAIM),
+            )
+            self._selected[selection] = found
+        return found
+
+    def sources_for(self, bound: _Bound, record: object) -> tuple[Source, ...] | None:
+        """The sources of a finding of ``bound`` that enforces ``record``; ``None`` when the
+        record is limited to other payers (the finding is then not this payer's)."""
+        if record is None:
+            return bound.sources
+        key = id(record)
+        found = self._record_sources.get(key)
+        if found is None:
+            scope = scope_of(record)
+            if scope is not None and self.payer.id not in scope:
+                own: tuple[Source, ...] | None = None
+            else:
+                own = self._resolve(getattr(record, "sources", ()))
+            found = (own, record)  # keeps the record, so its id() stays its own
+            self._record_sources[key] = found
+        own = found[0]
+        if own is None:
+            return None
+        if not own:
+            return bound.sources
+        merged = dict.fromkeys(bound.sources)
+        merged.update(dict.fromkeys(own))
+        return tuple(merged)
+
+    # ------------------------------------------------------------------ running
+
+    def line_findings(
+        self, line: Line, rules: tuple[_Bound, ...], prefix: str = ""
+    ) -> list[Finding]:
+        out: list[Finding] = []
+        known = line.code is not None
+        day = line.day
+        for bound in rules:
+            if bound.needs_code and not known:
+                continue
+            if (bound.start is not None or bound.end is not None) and not bound.in_force(day):
+                continue
+            fired = bound.function(line)
+            if fired is None:
+                continue
+            for hit in (fired,) if type(fired) is Hit else fired:  # type: ignore[union-attr]
+                finding = self._finding(bound, hit, prefix + hit.at)
+                if finding is not None:
+                    out.append(finding)
+        return out
+
+    def claim_findings(self, claim: ClaimView, rules: tuple[_Bound, ...]) -> list[Finding]:
+        out: list[Finding] = []
+        for bound in rules:
+            fired = bound.function(claim)
+            if fired is None:
+                continue
+            for hit in (fired,) if type(fired) is Hit else fired:  # type: ignore[union-attr]
+                if hit.line is not None:
+                    if not bound.in_force(claim.lines[hit.line].day):
+                        continue
+                    path = f"lines[{hit.line}].{hit.at}"
+                else:
+                    path = hit.at
+                finding = self._finding(bound, hit, path)
+                if finding is not None:
+                    out.append(finding)
+        return out
+
+    def _finding(self, bound: _Bound, hit: Hit, path: str) -> Finding | None:
+        sources = self.sources_for(bound, hit.record)
+        if sources is None:
+            return None
+        return Finding(
+            rule=bound.id,
+            severity=bound.severity,
+            message=hit.message,
+            path=path,
+            suggestion=hit.suggestion,
+            sources=sources,
+        )
+
+    def check_line(self, item: ClaimLine, selection: Selection, as_of: dt.date | None) -> Report:
+        line_rules, _ = self.selected(selection)
+        line = self.resolver.line(item, as_of=as_of)
+        return Report(
+            payer=self.payer.id,
+            findings=tuple(self.line_findings(line, line_rules)),
+            data_version=self.data_version,
+            as_of=as_of,
+        )
+
+    def check_claim(self, item: Claim, selection: Selection, as_of: dt.date | None) -> Report:
+        line_rules, claim_rules = self.selected(selection)
+        claim = ClaimView(self.resolver, item, as_of=as_of)
+        findings: list[Finding] = []
+        for index, line in enumerate(claim.lines):
+            findings.extend(self.line_findings(line, line_rules, f"lines[{index}]."))
+        findings.extend(self.claim_findings(claim, claim_rules))
+        return Report(
+            payer=self.payer.id,
+            findings=tuple(findings),
+            data_version=self.data_version,
+            as_of=as_of,
+            claim_id=getattr(item, "claim_id", None),
+        )
+
+
+# ---------------------------------------------------------------------- what a rule is, on a data set
+
+
+@attrs.frozen(kw_only=True)
+class RuleFacts:
+    """What a rule is on one data set: the payers it applies to (``None`` for every
+    payer), the dates it is in force (``None`` for a bound the data does not give),
+    and the sources of the records it rests on."""
+
+    rule: Rule
+    payers: frozenset[str] | None
+    start: dt.date | None
+    end: dt.date | None
+    sources: tuple[Source, ...]
+
+    def applies_to(self, payer_id: str) -> bool:
+        """Whether the rule runs for the payer with id ``payer_id``."""
+        return self.payers is None or payer_id in self.payers
+
+
+def rule_facts(registry: Registry, rules: Sequence[Rule], rule: Rule) -> RuleFacts:
+    """:class:`RuleFacts` of ``rule`` on ``registry``'s data."""
+    resolved = _resolved(registry, rules)
+    scope = rule.payers
+    for ref in rule.rests_on:
+        data_scope = resolved.scopes[ref]
+        if data_scope is not None:
+            scope = data_scope if scope is None else scope & data_scope
+    ids: dict[str, None] = {}
+    for ref in rule.rests_on:
+        ids.update(dict.fromkeys(resolved.records[ref].sources))  # type: ignore[attr-defined]
+    start = end = None
+    if rule.dates_from is not None:
+        effective = resolved.records[rule.dates_from].effective  # type: ignore[attr-defined]
+        start = effective.start if isinstance(effective.start, dt.date) else None
+        end = effective.end if isinstance(effective.end, dt.date) else None
+    sources = tuple(s for key in ids if (s := registry.sources.get(key)) is not None)
+    return RuleFacts(rule=rule, payers=scope, start=start, end=end, sources=sources)
+
+
+def _resolved(registry: Registry, rules: Sequence[Rule]) -> _Resolved:
+    resolved = _RESOLVED.get(registry)
+    if resolved is None:
+        resolved = _RESOLVED.setdefault(registry, _Resolved(registry, rules))
+    return resolved
+
+
+# ---------------------------------------------------------------------- entry points
+
+_ENGINES: weakref.WeakKeyDictionary[Registry, dict[str, Engine]] = weakref.WeakKeyDictionary()
+_RESOLVED: weakref.WeakKeyDictionary[Registry, _Resolved] = weakref.WeakKeyDictionary()
+
+
+def engine_for(registry: Registry, payer: object, rules: Sequence[Rule]) -> Engine:
+    """The engine of ``registry`` for ``payer`` (a name or alias), made on first use."""
+    if not isinstance(payer, str):
+        raise InvalidInputError(
+            payer, "a payer name or alias, e.g. 'Medicare' or 'UHC'", what="payer"
+        )
+    record = registry.payers[payer]
+    engines = _ENGINES.get(registry)
+    if engines is None:
+        engines = _ENGINES.setdefault(registry, {})
+    engine = engines.get(record.id)
+    if engine is None or engine.payer is not record:
+        engine = engines[record.id] = Engine(registry, record, rules)
+    return engine
+
+
+def check_item(
+    registry: Registry,
+    rules: Sequence[Rule],
+    item: object,
+    payer: str | None,
+    as_of: dt.date | None,
+    selection: Selection,
+) -> Report:
+    from ..claims import Claim, ClaimLine
+
+    if isinstance(item, Claim):
+        engine = engine_for(registry, item.payer, rules)
+        if payer is not None and engine_for(registry, payer, rules).payer is not engine.payer:
+            raise InvalidInputError(
+                payer, f"the claim's own payer {item.payer!r} (or no payer argument)", what="payer"
+            )
+        return engine.check_claim(item, selection, as_of)
+    if isinstance(item, ClaimLine):
+        if payer is None:
+            raise InvalidInputError(
+                payer, "a payer for a single line, e.g. payer='Medicare'", what="payer"
+            )
+        return engine_for(registry, payer, rules).check_line(item, selection, as_of)
+    raise InvalidInputError(item, "a ClaimLine or a Claim", what="thing to check")
+
+
+def check_as_of(as_of: object) -> dt.date | None:
+    """``as_of`` checked: a date (not a datetime) or None."""
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        raise InvalidInputError(
+            as_of, "a datetime.date (not a datetime) or None", what="as_of date"
+        )
+    return as_of
+
+
+def iterate(items: object) -> Iterator[object]:
+    """``iter(items)``, or a clear error naming what was passed."""
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise InvalidInputError(
+            items, "an iterable of ClaimLine or Claim objects", what="batch to check"
+        )
+    return iter(items)  # type: ignore[call-overload,unused-ignore]

@@ -1,0 +1,309 @@
+"""The views the rules see: a claim line cleaned and resolved once, and its claim.
+
+A :class:`Line` holds what every rule would otherwise work out again: the cleaned
+code resolved to its :class:`~passive_ig.records.BillingCode`, the cleaned
+modifiers (each distinct one once, at its first position), the place of service
+and its record, the cleaned diagnoses, the day the rules are dated by, and the
+payer's policy for the code. What could not be cleaned is kept with its error,
+for the input rules to report.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .. import codes as _codes
+from ..errors import InvalidInputError
+from ..records import (
+    BillingCode,
+    CodeKind,
+    DiagnosisList,
+    Modifier,
+    Payer,
+    PayerPolicy,
+    PlaceOfService,
+    RelationKind,
+)
+
+if TYPE_CHECKING:
+    from ..claims import Claim, ClaimLine
+    from ..registry import Registry
+
+__all__ = ["PRODUCT_KINDS", "ClaimView", "Line", "Resolver"]
+
+PRODUCT_KINDS = (CodeKind.IMMUNE_GLOBULIN_PRODUCT, CodeKind.DRUG_PRODUCT)
+
+# What a check keeps of the user's input between calls: only short values (a real
+# code, modifier or place of service is a few characters), and only so many.
+_KEEP_CHARS = 64
+_KEEP_ENTRIES = 65536
+
+
+class Resolver:
+    """Cleans and resolves lines for one data set and one payer, keeping what repeats."""
+
+    def __init__(self, registry: Registry, payer: Payer) -> None:
+        self.registry = registry
+        self.payer = payer
+        self.codes = registry.codes
+        self.modifiers = registry.modifiers
+        self.places = registry.places_of_service
+        self.policies: dict[str, PayerPolicy] = {
+            code: policy
+            for policy in registry.policies
+            if policy.payer == payer.id
+            for code in policy.codes
+        }
+        self._cleaned: dict[tuple[object, ...], str | InvalidInputError] = {}
+        self._near: dict[tuple[object, str], tuple[str, ...]] = {}
+        self._lists: dict[str, tuple[tuple[DiagnosisList, frozenset[str]], ...]] = {}
+        self._governing: dict[str, tuple[PayerPolicy | None, str]] = {}
+
+    def clean(self, validate: Callable[[object], str], value: object) -> str:
+        """``validate(value)``, kept for short strings (validators are pure functions)."""
+        if type(value) is not str or len(value) > _KEEP_CHARS:
+            return validate(value)
+        key = (validate, value)
+        found = self._cleaned.get(key)
+        if found is None:
+            try:
+                found = validate(value)
+            except InvalidInputError as exc:
+                found = exc
+            if len(self._cleaned) < _KEEP_ENTRIES:
+                self._cleaned[key] = found
+        if isinstance(found, InvalidInputError):
+            # a fresh error each time: the kept one never holds a traceback
+            raise copy.copy(found)
+        return found
+
+    def nearest_codes(self, code: str) -> tuple[str, ...]:
+        """The known codes nearest to ``code`` (kept for short values)."""
+        return self._nearest(code, self.codes.keys)
+
+    def nearest_modifiers(self, modifier: str) -> tuple[str, ...]:
+        """The known modifiers nearest to ``modifier`` (kept for short values)."""
+        return self._nearest(modifier, self.modifiers.keys)
+
+    def _nearest(self, key: str, known: Callable[[], tuple[str, ...]]) -> tuple[str, ...]:
+        cache_key = (known, key)
+        found = self._near.get(cache_key)
+        if found is None:
+            found = _codes.nearest(key, known())
+            if len(key) <= _KEEP_CHARS and len(self._near) < _KEEP_ENTRIES:
+                self._near[cache_key] = found
+        return found
+
+    def diagnosis_lists(
+        self, code: BillingCode
+    ) -> tuple[tuple[DiagnosisList, frozenset[str]], ...]:
+        """The payer's diagnosis lists that apply to ``code``, each with its codes as a set."""
+        found = self._lists.get(code.code)
+        if found is None:
+            found = tuple(
+                (dx_list, frozenset(entry.code for entry in dx_list.codes))
+                for dx_list in self.registry.diagnosis_lists
+                if dx_list.payer == self.payer.id and code.code in dx_list.applies_to
+            )
+            self._lists[code.code] = found
+        return found
+
+    def governing_policy(self, code: BillingCode) -> tuple[PayerPolicy | None, str]:
+        """The payer's policy for ``code``, or for the generic CPT code a product-specific
+        HCPCS code stands in for (a payer's immune globulin policy governs the product,
+        whichever code bills it), with the code it was found under."""
+        found = self._governing.get(code.code)
+        if found is None:
+            found = (self.policies.get(code.code), code.code)
+            if found[0] is None:
+                for link in code.related:
+                    if link.kind is RelationKind.GENERIC_CPT and link.code in self.policies:
+                        found = (self.policies[link.code], link.code)
+                        break
+            self._governing[code.code] = found
+        return found
+
+    def line(
+        self,
+        raw: ClaimLine,
+        *,
+        as_of: dt.date | None,
+        claim: ClaimView | None = None,
+        index: int | None = None,
+        defaults: Claim | None = None,
+    ) -> Line:
+        return Line(self, raw, as_of=as_of, claim=claim, index=index, defaults=defaults)
+
+
+class Line:
+    """One claim line as the rules see it (see the module's docstring)."""
+
+    __slots__ = (
+        "claim",
+        "code",
+        "code_error",
+        "code_text",
+        "day",
+        "diagnoses",
+        "diagnosis_errors",
+        "discarded_mg",
+        "dose_mg",
+        "evaluation_and_management",
+        "index",
+        "modifier_errors",
+        "modifier_records",
+        "modifier_set",
+        "modifiers",
+        "payer",
+        "place",
+        "place_error",
+        "place_of_service",
+        "policy",
+        "policy_code",
+        "raw",
+        "registry",
+        "resolver",
+        "units",
+    )
+
+    def __init__(
+        self,
+        resolver: Resolver,
+        raw: ClaimLine,
+        *,
+        as_of: dt.date | None,
+        claim: ClaimView | None,
+        index: int | None,
+        defaults: Claim | None,
+    ) -> None:
+        self.resolver = resolver
+        self.registry = resolver.registry
+        self.payer = resolver.payer
+        self.raw = raw
+        self.claim = claim
+        self.index = index
+        self.units = raw.units
+        self.dose_mg = raw.dose_mg
+        self.discarded_mg = raw.discarded_mg
+        self.evaluation_and_management = raw.evaluation_and_management
+        day = raw.date_of_service
+        pos_raw = raw.place_of_service
+        diagnoses_raw: Sequence[str] = raw.diagnoses
+        if defaults is not None:  # a line without its own takes the claim's
+            if day is None:
+                day = defaults.date_of_service
+            if pos_raw is None:
+                pos_raw = defaults.place_of_service
+            if not diagnoses_raw:
+                diagnoses_raw = defaults.diagnoses
+        self.day = day if day is not None else as_of
+        clean = resolver.clean
+
+        self.code: BillingCode | None = None
+        self.code_text: str | None = None
+        self.code_error: InvalidInputError | None = None
+        try:
+            self.code_text = clean(_codes.validate_code, raw.code)
+            self.code = resolver.codes.get(self.code_text)
+        except InvalidInputError as exc:
+            self.code_error = exc
+
+        cleaned: list[str] = []
+        records: list[tuple[int, str, Modifier | None]] = []
+        errors: list[tuple[int, InvalidInputError]] = []
+        seen: set[str] = set()
+        for position, value in enumerate(raw.modifiers):
+            try:
+                modifier = clean(_codes.validate_modifier, value)
+            except InvalidInputError as exc:
+                errors.append((position, exc))
+                continue
+            if modifier not in seen:  # each distinct modifier once, at its first position
+                seen.add(modifier)
+                cleaned.append(modifier)
+                records.append((position, modifier, resolver.modifiers.get(modifier)))
+        self.modifiers = tuple(cleaned)
+        self.modifier_set = frozenset(seen)
+        self.modifier_records = tuple(records)
+        self.modifier_errors = tuple(errors)
+
+        self.place_of_service: str | None = None
+        self.place: PlaceOfService | None = None
+        self.place_error: InvalidInputError | None = None
+        if pos_raw is not None:
+            try:
+                self.place_of_service = clean(_codes.validate_place_of_service, pos_raw)
+                self.place = resolver.places.get(self.place_of_service)
+            except InvalidInputError as exc:
+                self.place_error = exc
+
+        diagnoses: list[str] = []
+        diagnosis_errors: list[tuple[int, InvalidInputError]] = []
+        for position, value in enumerate(diagnoses_raw):
+            try:
+                diagnoses.append(clean(_codes.validate_diagnosis, value))
+            except InvalidInputError as exc:
+                diagnosis_errors.append((position, exc))
+        self.diagnoses = tuple(diagnoses)
+        self.diagnosis_errors = tuple(diagnosis_errors)
+
+        self.policy: PayerPolicy | None = None
+        self.policy_code: str | None = None
+        if self.code is not None:
+            self.policy, self.policy_code = resolver.governing_policy(self.code)
+
+    @property
+    def outside(self) -> bool:
+        """Whether the line bills a well-formed code the data does not hold: such a line is
+        outside what passive_ig checks."""
+        return self.code is None and self.code_error is None
+
+    @property
+    def is_product(self) -> bool:
+        """Whether the line bills an immune globulin or drug product."""
+        return self.code is not None and self.code.kind in PRODUCT_KINDS
+
+    @property
+    def discarded(self) -> bool:
+        """Whether the line says some of the drug was discarded."""
+        return self.discarded_mg is not None and self.discarded_mg > 0
+
+    def __repr__(self) -> str:
+        return f"<Line {self.raw.code!r} on {self.day}>"
+
+
+class ClaimView:
+    """A claim as its rules see it: its resolved lines and what is claim-wide."""
+
+    __slots__ = ("_wastage", "lines", "payer", "prior_authorization", "raw", "registry")
+
+    def __init__(self, resolver: Resolver, raw: Claim, *, as_of: dt.date | None) -> None:
+        self.raw = raw
+        self.registry = resolver.registry
+        self.payer = resolver.payer
+        authorization = raw.prior_authorization
+        # an authorization number of blanks is no authorization
+        self.prior_authorization = (
+            authorization.strip() or None if authorization is not None else None
+        )
+        self.lines: tuple[Line, ...] = tuple(
+            resolver.line(line, as_of=as_of, claim=self, index=index, defaults=raw)
+            for index, line in enumerate(raw.lines)
+        )
+        self._wastage: set[tuple[str, Any]] = {
+            (line.code.code, line.day)
+            for line in self.lines
+            if line.code is not None and "JW" in line.modifier_set
+        }
+
+    @property
+    def has_known_code(self) -> bool:
+        """Whether any line bills a code the data knows."""
+        return any(line.code is not None for line in self.lines)
+
+    def has_wastage_line(self, code: BillingCode, day: dt.date | None) -> bool:
+        """Whether a line with JW bills the discarded amount of ``code`` on ``day``."""
+        return (code.code, day) in self._wastage

@@ -1,0 +1,148 @@
+"""Units rules: do the units fit the code's billing unit and the amount given?
+
+A line's units are checked against its dose, and a JW line's (the discarded
+amount, billed on its own line) against its discarded amount.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..answers import Severity
+from ..records import BillingCode, BillingUnit, Measure, NotAvailable
+from ..units import billing_units
+from ._engine import Fired, Hit, line_rule
+from ._line import Line
+
+
+def _unit_record(code: BillingCode) -> object:
+    """What a units finding enforces: the billing unit where the data gives its own
+    sources, else the code."""
+    unit = code.billing_unit
+    if isinstance(unit, BillingUnit) and unit.sources:
+        return unit
+    return code
+
+
+def _amount(line: Line) -> tuple[float | None, str]:
+    """The amount the line's units bill, and what it is called."""
+    if "JW" in line.modifier_set:
+        return line.discarded_mg, "discarded"
+    return line.dose_mg, "given"
+
+
+@line_rule(
+    id="units.missing",
+    title="A code billed per unit has no units",
+    severity=Severity.WARNING,
+)
+def units_missing(line: Line) -> Fired:
+    """The code has a billing unit in the data and the line gives no units."""
+    code = line.code
+    assert code is not None
+    unit = code.billing_unit
+    if unit is None or isinstance(unit, NotAvailable) or line.units is not None:
+        return None
+    return Hit(
+        f"{code.code} is billed {unit}; the line has no units", "units", record=_unit_record(code)
+    )
+
+
+def _count(line: Line) -> tuple[float, object, int | None, float] | None:
+    """The amount, the unit, the whole units (None when partial) and the exact units."""
+    code = line.code
+    assert code is not None
+    unit = code.billing_unit
+    amount, _ = _amount(line)
+    if (
+        unit is None
+        or isinstance(unit, NotAvailable)
+        or unit.measure is not Measure.MILLIGRAM
+        or line.units is None
+        or amount is None
+    ):
+        return None
+    count = billing_units(line.registry, code.code, dose_mg=amount)
+    exact = float(count.exact_units) if count.exact_units is not None else 0.0
+    return amount, unit, count.units if isinstance(count.units, int) else None, exact
+
+
+@line_rule(
+    id="units.dose-mismatch",
+    title="The units do not match the amount",
+    severity=Severity.ERROR,
+)
+def dose_mismatch(line: Line) -> Fired:
+    """The units differ from the amount divided by the code's unit (the dose given, or on
+    a JW line the amount discarded), or from both whole numbers around it."""
+    found = _count(line)
+    if found is None:
+        return None
+    amount, unit, whole, exact = found
+    code = line.code
+    assert code is not None
+    _, what = _amount(line)
+    if whole is not None:
+        if line.units == whole:
+            return None
+        return Hit(
+            f"{amount:g} mg {what} of {code.code} ({unit}) is {whole} units, not {line.units}",
+            "units",
+            suggestion=f"bill {whole} units",
+            record=_unit_record(code),
+        )
+    low, high = math.floor(exact), math.ceil(exact)
+    if line.units in (low, high):
+        return None
+    return Hit(
+        f"{amount:g} mg {what} of {code.code} ({unit}) is {exact:.2f} units; "
+        f"{line.units} is neither {low} nor {high}",
+        "units",
+        record=_unit_record(code),
+    )
+
+
+@line_rule(
+    id="units.rounding",
+    title="The amount is not a whole number of units",
+    severity=Severity.INFO,
+)
+def rounding(line: Line) -> Fired:
+    """The amount is between two whole numbers of units and the line bills one of them;
+    how a partial unit is rounded is not in passive_ig's sources."""
+    found = _count(line)
+    if found is None:
+        return None
+    amount, _, whole, exact = found
+    if whole is not None or line.units not in (math.floor(exact), math.ceil(exact)):
+        return None
+    code = line.code
+    assert code is not None
+    return Hit(
+        f"{amount:g} mg of {code.code} is {exact:.2f} units; how a partial unit is "
+        "rounded is not available in passive_ig's sources, so check the payer's rule",
+        "units",
+        record=_unit_record(code),
+    )
+
+
+@line_rule(
+    id="units.not-available",
+    title="The code's billing unit is not known, so the units were not checked",
+    severity=Severity.INFO,
+    note=True,
+)
+def unit_not_available(line: Line) -> Fired:
+    """The line gives an amount, and the data marks the code's billing unit as not
+    available."""
+    code = line.code
+    assert code is not None
+    unit = code.billing_unit
+    amount, _ = _amount(line)
+    if not isinstance(unit, NotAvailable) or amount is None:
+        return None
+    return Hit(
+        f"the billing unit of {code.code} is not available ({unit.reason}), "
+        "so the units could not be checked against the amount",
+        "units",
+    )

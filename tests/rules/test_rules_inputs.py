@@ -1,0 +1,66 @@
+"""Input rules: malformed, unknown and out-of-date values."""
+
+from __future__ import annotations
+
+import pytest
+from rule_cases import ADMIN, Case, D, assert_case, claim, ids, line
+
+from passive_ig import registry
+
+CASES: list[Case] = [
+    Case("date-of-service.missing", True, "Aetna", line(date_of_service=None)),
+    Case("date-of-service.missing", False, "Aetna", line()),
+    Case("code.malformed", True, "Medicare", line("9028")),
+    Case("code.malformed", False, "Medicare", line()),
+    Case("code.unknown", True, "Medicare", line("90285")),
+    Case("code.unknown", True, "Aetna", claim("Aetna", line(), line("36415"), ADMIN)),
+    Case("code.unknown", False, "Medicare", line("99214", evaluation_and_management=True)),
+    Case("code.unknown", False, "Aetna", claim("Aetna", line("99214"), line("36415"))),
+    Case("code.not-effective", True, "Medicare", line("Q4087", date_of_service=D("2008-01-01"))),
+    Case("code.not-effective", False, "Medicare", line("Q4087", date_of_service=D("2007-12-31"))),
+    Case("code.status-not-available", True, "Medicare", line("G0332")),
+    Case("code.status-not-available", False, "Medicare", line()),
+    Case("modifier.malformed", True, "Aetna", line(modifiers=("JZ", "J"))),
+    Case("modifier.malformed", False, "Aetna", line()),
+    Case("modifier.unknown", True, "Aetna", line(modifiers=("JZ", "QQ"))),
+    Case("modifier.unknown", False, "Aetna", line()),
+    Case("modifier.placeholder", True, "Cigna", line(modifiers=("JZ", "00"))),
+    Case("modifier.placeholder", False, "Cigna", line()),
+    Case("modifier.not-effective", True, "Medicare", line(date_of_service=D("2022-12-31"))),
+    Case("modifier.not-effective", False, "Medicare", line(date_of_service=D("2023-01-01"))),
+    Case("place-of-service.malformed", True, "Aetna", line(place_of_service="1")),
+    Case("place-of-service.malformed", False, "Aetna", line()),
+    Case("place-of-service.unknown", True, "Aetna", line(place_of_service="99")),
+    Case("place-of-service.unknown", False, "Aetna", line()),
+    Case("diagnosis.malformed", True, "Aetna", line(diagnoses=("D80.0", "80.0"))),
+    Case("diagnosis.malformed", False, "Aetna", line()),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
+def test_rule(case: Case) -> None:
+    assert_case(case)
+
+
+def test_unknown_code_is_one_info_with_the_nearest_codes() -> None:
+    report = registry.check(line("90285"), payer="Aetna")
+    (finding,) = report.findings
+    assert finding.rule == "code.unknown"
+    assert finding.severity.value == "info"
+    assert finding.suggestion is not None
+    assert "90284" in finding.suggestion
+
+
+def test_a_claim_of_codes_outside_the_data_is_clean() -> None:
+    unrelated = claim(
+        "Medicare",
+        line("99214", evaluation_and_management=True, date_of_service=None),
+        line("36415", modifiers=("QQ", "1"), place_of_service="1", diagnoses=("Z00.00",)),
+    )
+    assert registry.check(unrelated, notes=True).findings == ()
+
+
+def test_a_deleted_code_suggests_its_replacement() -> None:
+    report = registry.check(line("Q4087", date_of_service=D("2010-01-01")), payer="Medicare")
+    (finding,) = [f for f in report.findings if f.rule == "code.not-effective"]
+    assert finding.suggestion == "bill J1568 instead"
