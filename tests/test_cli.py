@@ -271,3 +271,61 @@ def test_python_dash_m_and_version() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("passive-ig ")
+
+
+# ---------------------------------------------------------------------- rule selection
+
+
+def test_check_selects_rules_as_a_linter_does(capsys: pytest.CaptureFixture[str]) -> None:
+    line = ("check", "--payer", "Medicare", "--code", "90283", "--modifier", "51")
+    line += ("--dos", "2024-03-01")
+    code, out, _ = run(capsys, *line, "--select", "medicare", "--json")
+    assert code == 0  # the one finding left is a warning
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["medicare.product-under-hcpcs"]
+    code, out, _ = run(capsys, *line, "--ignore", "modifier.not-on-code", "--json")
+    assert code == 0
+    assert "modifier.not-on-code" not in out
+
+
+def test_the_exit_code_follows_the_minimum_severity(capsys: pytest.CaptureFixture[str]) -> None:
+    line = ("check", "--payer", "UHC", "--code", "90283", "--dos", "2024-03-01")
+    assert run(capsys, *line)[0] == 0  # a prior-authorization warning: not an error
+    assert run(capsys, *line, "--min-severity", "warning")[0] == 1
+    assert run(capsys, *line, "--min-severity", "error")[0] == 0
+
+
+def test_notes_are_shown_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+    line = ("check", "--payer", "Medicare", "--code", "J1459", "--modifier", "JZ", "--units")
+    line += ("70", "--dose-mg", "35000", "--pos", "11", "--dos", "2024-03-01", "--json")
+    _, quiet, _ = run(capsys, *line)
+    assert json.loads(quiet)["findings"] == []
+    _, noted, _ = run(capsys, *line, "--notes")
+    rules = {f["rule"] for f in json.loads(noted)["findings"]}
+    assert rules == {"payer.prior-authorization-not-available", "payer.site-of-care-not-available"}
+
+
+def test_an_unknown_rule_is_misuse(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "check", "--payer", "UHC", "--code", "90283", "--select", "modifer"
+    )
+    assert code == 2
+    assert out == ""
+    assert err.startswith("passive-ig: error: 'modifer' is not a valid rule to select: ")
+    assert "did you mean 'modifier'" in err
+
+
+def test_rules_lists_every_rule_with_its_scope(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "--json")
+    assert code == 0
+    rows = {row["id"]: row for row in json.loads(out)}
+    assert rows["modifier.route-missing"]["payers"] == ["medicare"]
+    assert rows["modifier.not-on-code"]["payers"] == "all"
+    assert rows["medicare.jw-jz-required"]["from"] == "2023-07-01"
+    assert rows["payer.site-of-care-not-available"]["note"] is True
+    code, out, _ = run(capsys, "rules", "--payer", "Aetna")
+    assert code == 0
+    assert "modifier.route-missing" not in out
+    assert "payer.site-of-care " in out
+    code, _, err = run(capsys, "rules", "--payer", "Humana")
+    assert code == 2
+    assert "no payer 'Humana' in payers" in err

@@ -85,6 +85,13 @@ def test_findings_match_check_line_by_line(lib: ModuleType) -> None:
     assert records(lib, result) == expected(ROWS, "Medicare")
 
 
+def test_the_frame_takes_the_rule_selection(lib: ModuleType) -> None:
+    result = check_frame(frame(lib, ROWS), payer="Medicare", min_severity="error")
+    assert {row["severity"] for row in records(lib, result)} <= {"error"}
+    noted = check_frame(frame(lib, ROWS), payer="Medicare", select="payer", notes=True)
+    assert {row["rule"].split(".")[0] for row in records(lib, noted)} == {"payer"}
+
+
 def test_the_result_has_its_column_types(lib: ModuleType) -> None:
     result = check_frame(frame(lib, ROWS), payer="UHC")
     if lib.__name__ == "polars":

@@ -1,9 +1,10 @@
 """The ``passive-ig`` command (also ``python -m passive_ig``).
 
-Commands: ``guide``, ``show``, ``modifiers``, ``payers``, ``check``,
+Commands: ``guide``, ``show``, ``modifiers``, ``payers``, ``check``, ``rules``,
 ``validate-data`` and ``schema``; ``--json`` on each. Exit codes: 0 clean, 1
-errors found (a check with errors, a data set with problems), 2 misuse (bad
-arguments, unknown code or payer), with the message on stderr.
+findings at or above the threshold (errors by default; ``--min-severity
+warning`` makes warnings count too) or a data set with problems, 2 misuse (bad
+arguments, unknown code, payer or rule), with the message on stderr.
 """
 
 from __future__ import annotations
@@ -87,6 +88,28 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--dx", action="append", default=[], help="an ICD-10-CM code (repeatable)")
     check.add_argument("--dose-mg", type=_amount, help="the dose given, in mg")
     check.add_argument("--discarded-mg", type=_amount, help="the amount discarded, in mg")
+    selection = check.add_argument_group(
+        "which rules run", "rule ids or family prefixes, as `passive-ig rules` lists them"
+    )
+    selection.add_argument(
+        "--select", action="append", metavar="RULE", help="run only these rules (repeatable)"
+    )
+    selection.add_argument(
+        "--ignore", action="append", metavar="RULE", help="do not run these rules (repeatable)"
+    )
+    selection.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        help="show findings of this severity or above; the exit code is 1 when any is shown",
+    )
+    selection.add_argument(
+        "--notes",
+        action="store_true",
+        help="also show notes on what the data does not know (e.g. a payer's site-of-care policy)",
+    )
+
+    rules = command("rules", "the claim check rules: id, severity, payers, dates, what fires them")
+    rules.add_argument("--payer", help="only the rules that run for this payer")
 
     validate = command("validate-data", "validate a data set or an overlay directory")
     validate.add_argument("directory")
@@ -176,6 +199,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "check":
         return _check(args)
+    if args.command == "rules":
+        return _rules(args)
     if args.command == "validate-data":
         from .registry import Registry
 
@@ -218,7 +243,7 @@ def _check(args: argparse.Namespace) -> int:
                 return _error(f"{args.file} is not UTF-8 text: expected a JSON file")
         items = data if isinstance(data, list) else [data]
         claims = [Claim.from_dict(item) for item in items]
-        reports = list(registry.check_many(claims, payer=args.payer))
+        reports = list(registry.check_many(claims, payer=args.payer, **_selection(args)))
     else:
         if not args.code:
             return _error("give --code (and --payer) for a line, or --file for a batch")
@@ -234,13 +259,62 @@ def _check(args: argparse.Namespace) -> int:
             dose_mg=args.dose_mg,
             discarded_mg=args.discarded_mg,
         )
-        reports = [registry.check(line, payer=args.payer)]
+        reports = [registry.check(line, payer=args.payer, **_selection(args))]
     if args.json:
         payload = [r.to_dict() for r in reports]
         _print_json(payload if args.file else payload[0])
     else:
         print("\n\n".join(r.to_text() for r in reports))
-    return EXIT_OK if all(r.ok for r in reports) else EXIT_FINDINGS
+    if args.min_severity is None:
+        return EXIT_OK if all(r.ok for r in reports) else EXIT_FINDINGS
+    return EXIT_FINDINGS if any(r.findings for r in reports) else EXIT_OK
+
+
+def _selection(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "select": args.select,
+        "ignore": args.ignore,
+        "min_severity": args.min_severity,
+        "notes": args.notes,
+    }
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from .registry import registry
+    from .rules import RULES, describe
+
+    payer = registry.payers[args.payer].id if args.payer else None
+    rows: list[dict[str, Any]] = []
+    facts_payers: dict[str, frozenset[str] | None] = {}
+    for rule in RULES:
+        facts = describe(registry, rule)
+        facts_payers[rule.id] = facts.payers
+        if payer is not None and not facts.applies_to(payer):
+            continue
+        rows.append(
+            {
+                "id": rule.id,
+                "title": rule.title,
+                "severity": rule.severity.value,
+                "note": rule.note,
+                "payers": sorted(facts.payers) if facts.payers is not None else "all",
+                "from": facts.start.isoformat() if facts.start else None,
+                "to": facts.end.isoformat() if facts.end else None,
+                "fires_when": rule.description,
+                "sources": [source.id for source in facts.sources],
+            }
+        )
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    for row in rows:
+        payers = "all" if facts_payers[row["id"]] is None else ", ".join(row["payers"])
+        dates = f"; from {row['from']}" if row["from"] else ""
+        dates += f" to {row['to']}" if row["to"] else ""
+        note = " (note)" if row["note"] else ""
+        print(f"{row['id']:42} {row['severity']}{note}; payers: {payers}{dates}")
+        print(f"    {row['title']}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -67,10 +67,11 @@ import datetime as dt
 import importlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .claims import ClaimLine, Report
+from .answers import Report, Severity
+from .claims import ClaimLine
 from .codes import parse_iso_date
 from .errors import InvalidInputError
 
@@ -105,11 +106,16 @@ def check_frame(
     payer: str | None = None,
     as_of: dt.date | None = None,
     registry: Registry | None = None,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    min_severity: Severity | str | None = None,
+    notes: bool = False,
 ) -> Any:
     """Check every row of a pandas or polars DataFrame of claim lines; return the findings.
 
-    ``payer`` is the payer of rows with no ``payer`` column value; ``as_of`` and
-    ``registry`` (default: the bundled data) are as for :meth:`~passive_ig.Registry.check`.
+    ``payer`` is the payer of rows with no ``payer`` column value; ``as_of``,
+    ``select``, ``ignore``, ``min_severity``, ``notes`` and ``registry`` (default: the
+    bundled data) are as for :meth:`~passive_ig.Registry.check`.
     The result is a DataFrame of the same library; see the module documentation for
     the columns of both.
     """
@@ -141,7 +147,15 @@ def check_frame(
                 f"a payer: the payer argument, or a 'payer' value on row {rows[0]}",
                 what="payer",
             )
-        checked = registry.check_many([lines[row] for row in rows], payer=row_payer, as_of=as_of)
+        checked = registry.check_many(
+            [lines[row] for row in rows],
+            payer=row_payer,
+            as_of=as_of,
+            select=select,
+            ignore=ignore,
+            min_severity=min_severity,
+            notes=notes,
+        )
         for row, report in zip(rows, checked, strict=True):
             reports[row] = report
     return _findings_frame(kind, reports)
