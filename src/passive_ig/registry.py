@@ -540,6 +540,7 @@ class Registry:
         self._indexes: dict[str, _Index[Any]] = {}
         self._manifest: Manifest | None = None
         self._verified = False
+        self._engines: dict[str, Any] = {}  # the rules bound to each payer, made on first use
         self._policy_hits: dict[tuple[str, str], PayerPolicy] = {}  # policy() by its arguments
         self.sources: Collection[Source] = Collection(self, SPEC_BY_NAME["sources"])
         """Every source a fact rests on, by id."""

@@ -5,10 +5,12 @@ to the declarations."""
 from __future__ import annotations
 
 import ast
+import copy
 import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import test_rules_claim
@@ -253,3 +255,34 @@ def test_notes_only_add_findings(claim: Claim) -> None:
     everything = registry.check(claim, notes=True)
     assert set(shown.findings) <= set(everything.findings)
     assert all(not RULES_BY_ID[f.rule].note for f in shown.findings)
+
+
+def _every_rule_on_every_line(item: Claim) -> Report:
+    """The report when the engine runs every rule on every line, skipping none."""
+    from passive_ig.rules import _engine
+
+    fresh = copy.copy(registry)  # the same data, no engine yet
+    with mock.patch.object(
+        _engine._Bound,
+        "can_fire",
+        lambda self, code, features: code is not None or not self.needs_code,
+    ):
+        return fresh.check(item, notes=True)
+
+
+# the engine runs on each line only the rules whose declaration (needs=, codes=) says
+# they can fire there; running every rule on every line must give the same report
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=[f"{c.rule}-{i}" for i, c in enumerate(ALL_CASES)])
+def test_skipping_rules_that_cannot_fire_changes_no_case(case: Case) -> None:
+    item = (
+        case.item if isinstance(case.item, Claim) else Claim(payer=case.payer, lines=(case.item,))
+    )
+    assert _every_rule_on_every_line(item) == registry.check(item, notes=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(claims)
+def test_skipping_rules_that_cannot_fire_changes_no_report(claim: Claim) -> None:
+    assert _every_rule_on_every_line(claim) == registry.check(claim, notes=True)

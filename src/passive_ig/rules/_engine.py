@@ -31,8 +31,10 @@ import attrs
 
 from .. import codes as _codes
 from ..answers import Finding, Report, Severity
+from ..claims import Claim, ClaimLine
 from ..errors import DataError, DataProblem, InvalidInputError
 from ..records import (
+    BillingCode,
     BillingRule,
     CoverageDetermination,
     DiagnosisList,
@@ -44,7 +46,6 @@ from ._line import ClaimView, Line, Resolver
 from .refs import Ref
 
 if TYPE_CHECKING:
-    from ..claims import Claim, ClaimLine
     from ..registry import Registry
 
 __all__ = [
@@ -111,9 +112,16 @@ class Rule:
     dates_from: Ref | None = None
     note: bool = False
     needs_code: bool = True
+    needs: frozenset[str] = frozenset()
+    codes: Callable[[BillingCode], bool] | None = attrs.field(
+        default=None, repr=False, eq=False, hash=False
+    )
     description: str = ""
     function: Callable[[Any], Fired] = attrs.field(repr=False, eq=False, hash=False)
 
+
+FEATURES = {"modifiers": 1, "place": 2, "diagnoses": 4, "units": 8}
+"""What a line may give, as bits of :attr:`Line.features <passive_ig.rules._line.Line>`."""
 
 _DECLARED: list[Rule] = []
 
@@ -131,7 +139,13 @@ def _declare(
     dates_from: Ref | None,
     note: bool,
     needs_code: bool,
+    needs: Iterable[str] = (),
+    codes: Callable[[BillingCode], bool] | None = None,
 ) -> Callable[[_F], _F]:
+    unknown = set(needs) - set(FEATURES)
+    if unknown:
+        raise ValueError(f"rule {id!r} needs {sorted(unknown)}; a line offers {sorted(FEATURES)}")
+
     def decorate(function: _F) -> _F:
         if any(rule.id == id for rule in _DECLARED):
             raise ValueError(f"rule id {id!r} is declared twice")
@@ -149,6 +163,8 @@ def _declare(
                 dates_from=dates_from,
                 note=note,
                 needs_code=needs_code,
+                needs=frozenset(needs),
+                codes=codes,
                 description=description,
                 function=function,
             )
@@ -168,10 +184,17 @@ def line_rule(
     dates_from: Ref | None = None,
     note: bool = False,
     needs_code: bool = True,
+    needs: Iterable[str] = (),
+    codes: Callable[[BillingCode], bool] | None = None,
 ) -> Callable[[_F], _F]:
     """Declare a rule over one line: ``function(line: Line) -> Hit | [Hit, ...] | None``.
 
-    ``needs_code`` (the default) runs it only on lines whose code the data knows.
+    ``needs_code`` (the default) runs it only on lines whose code the data knows;
+    ``codes`` limits it further to the codes for which the predicate is true (say,
+    single-dose drugs), and ``needs`` to lines that give ``"modifiers"``,
+    ``"place"``, ``"diagnoses"`` or ``"units"``. The engine works out once per code
+    and kind of line which rules can fire, so a rule costs nothing on a line it
+    cannot concern.
     """
     return _declare(
         RuleKind.LINE,
@@ -183,6 +206,8 @@ def line_rule(
         dates_from=dates_from,
         note=note,
         needs_code=needs_code,
+        needs=needs,
+        codes=codes,
     )
 
 
@@ -332,7 +357,19 @@ def _severity(value: Severity | str | None) -> Severity:
 class _Bound:
     """A rule bound to one data set and payer: its sources and dates resolved."""
 
-    __slots__ = ("end", "function", "id", "needs_code", "rule", "severity", "sources", "start")
+    __slots__ = (
+        "codes",
+        "dated",
+        "end",
+        "function",
+        "id",
+        "needs",
+        "needs_code",
+        "rule",
+        "severity",
+        "sources",
+        "start",
+    )
 
     def __init__(
         self, rule: Rule, sources: tuple[Source, ...], start: dt.date | None, end: dt.date | None
@@ -342,9 +379,20 @@ class _Bound:
         self.severity = rule.severity
         self.function = rule.function
         self.needs_code = rule.needs_code
+        self.needs = sum(FEATURES[need] for need in rule.needs)
+        self.codes = rule.codes
         self.sources = sources
         self.start = start
         self.end = end
+        self.dated = start is not None or end is not None
+
+    def can_fire(self, code: BillingCode | None, features: int) -> bool:
+        """Whether the rule can fire on a line of ``code`` that gives ``features``."""
+        if features & self.needs != self.needs:
+            return False
+        if code is None:
+            return not self.needs_code
+        return self.codes is None or self.codes(code)
 
     def in_force(self, day: dt.date | None) -> bool:
         """Whether the rule applies on ``day`` (every rule applies to an undated line)."""
@@ -353,6 +401,28 @@ class _Bound:
         if self.start is not None and day < self.start:
             return False
         return not (self.end is not None and day > self.end)
+
+
+class _Plan:
+    """The rules one selection runs for one payer, and for each kind of line (its code,
+    and which of modifiers, place, diagnoses and units it gives) the few of them that
+    can fire on it, worked out on first sight of that kind."""
+
+    __slots__ = ("_by_kind", "claim", "line")
+
+    def __init__(self, chosen: Sequence[_Bound]) -> None:
+        self.line = tuple(b for b in chosen if b.rule.kind is RuleKind.LINE)
+        self.claim = tuple(b for b in chosen if b.rule.kind is RuleKind.CLAIM)
+        self._by_kind: dict[tuple[str | None, int], tuple[_Bound, ...]] = {}
+
+    def for_line(self, line: Line) -> tuple[_Bound, ...]:
+        code = line.code
+        key = (code.code if code is not None else None, line.features)
+        found = self._by_kind.get(key)
+        if found is None:
+            found = tuple(b for b in self.line if b.can_fire(code, line.features))
+            self._by_kind[key] = found
+        return found
 
 
 class _Resolved:
@@ -421,8 +491,8 @@ class Engine:
         self.resolver = Resolver(registry, payer)
         self.data_version = registry.manifest.data_version
         self._sources = registry.sources
-        self._record_sources: dict[int, tuple[tuple[Source, ...] | None, object]] = {}
-        self._selected: dict[Selection, tuple[tuple[_Bound, ...], tuple[_Bound, ...]]] = {}
+        self._selected: dict[Selection, _Plan] = {}
+        self._merged: dict[tuple[str, int], tuple[tuple[Source, ...] | None, object]] = {}
         bound: list[_Bound] = []
         for rule in rules:
             facts = rule_facts(registry, rules, rule)
@@ -433,15 +503,11 @@ class Engine:
     def _resolve(self, ids: Iterable[str]) -> tuple[Source, ...]:
         return tuple(source for key in ids if (source := self._sources.get(key)) is not None)
 
-    def selected(self, selection: Selection) -> tuple[tuple[_Bound, ...], tuple[_Bound, ...]]:
-        """The line rules and the claim rules that ``selection`` runs for this payer."""
+    def selected(self, selection: Selection) -> _Plan:
+        """The rules that ``selection`` runs for this payer."""
         found = self._selected.get(selection)
         if found is None:
-            chosen = [b for b in self.rules if selection.chooses(b.rule)]
-            found = (
-                tuple(b for b in chosen if b.rule.kind is RuleKind.LINE),
-                tuple(b for b in chosen if b.rule.kind is RuleKind.CLAIM),
-            )
+            found = _Plan([b for b in self.rules if selection.chooses(b.rule)])
             self._selected[selection] = found
         return found
 
@@ -450,37 +516,28 @@ class Engine:
         record is limited to other payers (the finding is then not this payer's)."""
         if record is None:
             return bound.sources
-        key = id(record)
-        found = self._record_sources.get(key)
+        key = (bound.id, id(record))
+        found = self._merged.get(key)
         if found is None:
             scope = scope_of(record)
             if scope is not None and self.payer.id not in scope:
-                own: tuple[Source, ...] | None = None
+                merged: tuple[Source, ...] | None = None
             else:
                 own = self._resolve(getattr(record, "sources", ()))
-            found = (own, record)  # keeps the record, so its id() stays its own
-            self._record_sources[key] = found
-        own = found[0]
-        if own is None:
-            return None
-        if not own:
-            return bound.sources
-        merged = dict.fromkeys(bound.sources)
-        merged.update(dict.fromkeys(own))
-        return tuple(merged)
+                by_id = {id(source): source for source in (*bound.sources, *own)}
+                merged = tuple(by_id.values())
+            # the record is kept with its sources, so that its id() stays its own
+            found = (merged, record)
+            self._merged[key] = found
+        return found[0]
 
     # ------------------------------------------------------------------ running
 
-    def line_findings(
-        self, line: Line, rules: tuple[_Bound, ...], prefix: str = ""
-    ) -> list[Finding]:
+    def line_findings(self, line: Line, plan: _Plan, prefix: str = "") -> list[Finding]:
         out: list[Finding] = []
-        known = line.code is not None
         day = line.day
-        for bound in rules:
-            if bound.needs_code and not known:
-                continue
-            if (bound.start is not None or bound.end is not None) and not bound.in_force(day):
+        for bound in plan.for_line(line):
+            if bound.dated and not bound.in_force(day):
                 continue
             fired = bound.function(line)
             if fired is None:
@@ -491,9 +548,9 @@ class Engine:
                     out.append(finding)
         return out
 
-    def claim_findings(self, claim: ClaimView, rules: tuple[_Bound, ...]) -> list[Finding]:
+    def claim_findings(self, claim: ClaimView, plan: _Plan) -> list[Finding]:
         out: list[Finding] = []
-        for bound in rules:
+        for bound in plan.claim:
             fired = bound.function(claim)
             if fired is None:
                 continue
@@ -523,22 +580,21 @@ class Engine:
         )
 
     def check_line(self, item: ClaimLine, selection: Selection, as_of: dt.date | None) -> Report:
-        line_rules, _ = self.selected(selection)
         line = self.resolver.line(item, as_of=as_of)
         return Report(
             payer=self.payer.id,
-            findings=tuple(self.line_findings(line, line_rules)),
+            findings=tuple(self.line_findings(line, self.selected(selection))),
             data_version=self.data_version,
             as_of=as_of,
         )
 
     def check_claim(self, item: Claim, selection: Selection, as_of: dt.date | None) -> Report:
-        line_rules, claim_rules = self.selected(selection)
+        plan = self.selected(selection)
         claim = ClaimView(self.resolver, item, as_of=as_of)
         findings: list[Finding] = []
         for index, line in enumerate(claim.lines):
-            findings.extend(self.line_findings(line, line_rules, f"lines[{index}]."))
-        findings.extend(self.claim_findings(claim, claim_rules))
+            findings.extend(self.line_findings(line, plan, f"lines[{index}]."))
+        findings.extend(self.claim_findings(claim, plan))
         return Report(
             payer=self.payer.id,
             findings=tuple(findings),
@@ -597,7 +653,6 @@ def _resolved(registry: Registry, rules: Sequence[Rule]) -> _Resolved:
 
 # ---------------------------------------------------------------------- entry points
 
-_ENGINES: weakref.WeakKeyDictionary[Registry, dict[str, Engine]] = weakref.WeakKeyDictionary()
 _RESOLVED: weakref.WeakKeyDictionary[Registry, _Resolved] = weakref.WeakKeyDictionary()
 
 
@@ -607,13 +662,16 @@ def engine_for(registry: Registry, payer: object, rules: Sequence[Rule]) -> Engi
         raise InvalidInputError(
             payer, "a payer name or alias, e.g. 'Medicare' or 'UHC'", what="payer"
         )
-    record = registry.payers[payer]
-    engines = _ENGINES.get(registry)
-    if engines is None:
-        engines = _ENGINES.setdefault(registry, {})
-    engine = engines.get(record.id)
-    if engine is None or engine.payer is not record:
-        engine = engines[record.id] = Engine(registry, record, rules)
+    engines: dict[str, Engine] = registry._engines
+    engine = engines.get(payer)  # by the name as given: the usual case, one dict lookup
+    if engine is None:
+        record = registry.payers[payer]
+        engine = engines.get(record.id)
+        if engine is None or engine.payer is not record:
+            engine = Engine(registry, record, rules)
+            engines[record.id] = engine
+        if len(payer) <= 64 and len(engines) < 1024:
+            engines[payer] = engine
     return engine
 
 
@@ -625,8 +683,6 @@ def check_item(
     as_of: dt.date | None,
     selection: Selection,
 ) -> Report:
-    from ..claims import Claim, ClaimLine
-
     if isinstance(item, Claim):
         engine = engine_for(registry, item.payer, rules)
         if payer is not None and engine_for(registry, payer, rules).payer is not engine.payer:

@@ -10,7 +10,6 @@ for the input rules to report.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from ..errors import InvalidInputError
 from ..records import (
     BillingCode,
     CodeKind,
+    CodeRange,
     DiagnosisList,
     Modifier,
     Payer,
@@ -32,9 +32,15 @@ if TYPE_CHECKING:
     from ..claims import Claim, ClaimLine
     from ..registry import Registry
 
-__all__ = ["PRODUCT_KINDS", "ClaimView", "Line", "Resolver"]
+__all__ = ["PRODUCT_KINDS", "ClaimView", "Line", "Resolver", "is_product"]
 
 PRODUCT_KINDS = (CodeKind.IMMUNE_GLOBULIN_PRODUCT, CodeKind.DRUG_PRODUCT)
+
+
+def is_product(code: BillingCode) -> bool:
+    """Whether ``code`` bills an immune globulin or drug product."""
+    return code.kind in PRODUCT_KINDS
+
 
 # What a check keeps of the user's input between calls: only short values (a real
 # code, modifier or place of service is a few characters), and only so many.
@@ -58,27 +64,40 @@ class Resolver:
             for code in policy.codes
         }
         self._cleaned: dict[tuple[object, ...], str | InvalidInputError] = {}
+        self._in_ranges: dict[tuple[str, int], tuple[bool, object]] = {}
         self._near: dict[tuple[object, str], tuple[str, ...]] = {}
         self._lists: dict[str, tuple[tuple[DiagnosisList, frozenset[str]], ...]] = {}
         self._governing: dict[str, tuple[PayerPolicy | None, str]] = {}
 
-    def clean(self, validate: Callable[[object], str], value: object) -> str:
-        """``validate(value)``, kept for short strings (validators are pure functions)."""
+    def clean(self, validate: Callable[[object], str], value: object) -> str | InvalidInputError:
+        """``validate(value)``, or the error it raised; kept for short strings (the
+        validators are pure functions of their input, and lines repeat the same codes)."""
         if type(value) is not str or len(value) > _KEEP_CHARS:
-            return validate(value)
+            try:
+                return validate(value)
+            except InvalidInputError as exc:
+                return exc
         key = (validate, value)
         found = self._cleaned.get(key)
         if found is None:
             try:
                 found = validate(value)
             except InvalidInputError as exc:
-                found = exc
+                found = exc.with_traceback(None)
             if len(self._cleaned) < _KEEP_ENTRIES:
                 self._cleaned[key] = found
-        if isinstance(found, InvalidInputError):
-            # a fresh error each time: the kept one never holds a traceback
-            raise copy.copy(found)
         return found
+
+    def in_ranges(self, code: str, ranges: tuple[CodeRange, ...]) -> bool:
+        """Whether ``code`` falls in any of ``ranges`` (a modifier's ``not_on`` or
+        ``applies_to``, which live as long as the data set)."""
+        key = (code, id(ranges))
+        found = self._in_ranges.get(key)
+        if found is None:
+            inside = any(code in span for span in ranges)
+            self._in_ranges[key] = (inside, ranges)  # the ranges kept: their id() stays theirs
+            return inside
+        return found[0]
 
     def nearest_codes(self, code: str) -> tuple[str, ...]:
         """The known codes nearest to ``code`` (kept for short values)."""
@@ -152,6 +171,7 @@ class Line:
         "discarded_mg",
         "dose_mg",
         "evaluation_and_management",
+        "features",
         "index",
         "modifier_errors",
         "modifier_records",
@@ -166,6 +186,7 @@ class Line:
         "raw",
         "registry",
         "resolver",
+        "unit_count",
         "units",
     )
 
@@ -200,26 +221,33 @@ class Line:
             if not diagnoses_raw:
                 diagnoses_raw = defaults.diagnoses
         self.day = day if day is not None else as_of
+        # what the line gives, as the engine's FEATURES bits
+        self.features = (
+            (1 if raw.modifiers else 0)
+            | (2 if pos_raw is not None else 0)
+            | (4 if diagnoses_raw else 0)
+            | (8 if raw.units is not None else 0)
+        )
         clean = resolver.clean
 
         self.code: BillingCode | None = None
         self.code_text: str | None = None
         self.code_error: InvalidInputError | None = None
-        try:
-            self.code_text = clean(_codes.validate_code, raw.code)
-            self.code = resolver.codes.get(self.code_text)
-        except InvalidInputError as exc:
-            self.code_error = exc
+        code_text = clean(_codes.validate_code, raw.code)
+        if type(code_text) is str:
+            self.code_text = code_text
+            self.code = resolver.codes.get(code_text)
+        else:
+            self.code_error = code_text  # type: ignore[assignment]
 
         cleaned: list[str] = []
         records: list[tuple[int, str, Modifier | None]] = []
         errors: list[tuple[int, InvalidInputError]] = []
         seen: set[str] = set()
         for position, value in enumerate(raw.modifiers):
-            try:
-                modifier = clean(_codes.validate_modifier, value)
-            except InvalidInputError as exc:
-                errors.append((position, exc))
+            modifier = clean(_codes.validate_modifier, value)
+            if type(modifier) is not str:
+                errors.append((position, modifier))  # type: ignore[arg-type]
                 continue
             if modifier not in seen:  # each distinct modifier once, at its first position
                 seen.add(modifier)
@@ -234,22 +262,25 @@ class Line:
         self.place: PlaceOfService | None = None
         self.place_error: InvalidInputError | None = None
         if pos_raw is not None:
-            try:
-                self.place_of_service = clean(_codes.validate_place_of_service, pos_raw)
-                self.place = resolver.places.get(self.place_of_service)
-            except InvalidInputError as exc:
-                self.place_error = exc
+            place = clean(_codes.validate_place_of_service, pos_raw)
+            if type(place) is str:
+                self.place_of_service = place
+                self.place = resolver.places.get(place)
+            else:
+                self.place_error = place  # type: ignore[assignment]
 
         diagnoses: list[str] = []
         diagnosis_errors: list[tuple[int, InvalidInputError]] = []
         for position, value in enumerate(diagnoses_raw):
-            try:
-                diagnoses.append(clean(_codes.validate_diagnosis, value))
-            except InvalidInputError as exc:
-                diagnosis_errors.append((position, exc))
+            diagnosis = clean(_codes.validate_diagnosis, value)
+            if type(diagnosis) is str:
+                diagnoses.append(diagnosis)
+            else:
+                diagnosis_errors.append((position, diagnosis))  # type: ignore[arg-type]
         self.diagnoses = tuple(diagnoses)
         self.diagnosis_errors = tuple(diagnosis_errors)
 
+        self.unit_count: object = None  # the units rules' count, worked out once
         self.policy: PayerPolicy | None = None
         self.policy_code: str | None = None
         if self.code is not None:

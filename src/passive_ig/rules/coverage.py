@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..answers import Severity
 from ._engine import Fired, Hit, line_rule
-from ._line import Line
+from ._line import Line, is_product
 from ._text import join
 
 
@@ -20,6 +20,8 @@ from ._text import join
     title="Whether the payer covers the product for the diagnoses is not known",
     severity=Severity.INFO,
     note=True,
+    needs=("diagnoses",),
+    codes=is_product,
 )
 def diagnosis_not_known(line: Line) -> Fired:
     """A product line gives diagnoses, and no complete list of the payer's in the data

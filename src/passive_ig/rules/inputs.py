@@ -7,6 +7,8 @@ info saying so, and a claim of such lines alone is clean.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..answers import Severity
 from ..records import NotAvailable, RelationKind
 from ._engine import Fired, Hit, line_rule
@@ -75,6 +77,9 @@ def code_unknown(line: Line) -> Fired:
     id="code.not-effective",
     title="The code is not valid on the date of service",
     severity=Severity.ERROR,
+    codes=lambda code: (
+        isinstance(code.effective.start, dt.date) or isinstance(code.effective.end, dt.date)
+    ),
 )
 def code_not_effective(line: Line) -> Fired:
     """The date of service falls outside the code's effective dates in the data (a
@@ -96,6 +101,7 @@ def code_not_effective(line: Line) -> Fired:
     title="Whether the code can still be billed is not known",
     severity=Severity.INFO,
     note=True,
+    codes=lambda code: isinstance(code.status, NotAvailable),
 )
 def code_status_not_available(line: Line) -> Fired:
     """The data marks the code's status (active or deleted) as not available."""
@@ -113,6 +119,7 @@ def code_status_not_available(line: Line) -> Fired:
     title="A modifier is not two letters or digits",
     severity=Severity.ERROR,
     needs_code=False,
+    needs=("modifiers",),
 )
 def modifier_malformed(line: Line) -> Fired:
     """A modifier is not two letters or digits (after cleaning a leading dash or ``mod``),
@@ -126,6 +133,7 @@ def modifier_malformed(line: Line) -> Fired:
     id="modifier.unknown",
     title="A modifier is not in passive_ig's data, so it was not checked",
     severity=Severity.INFO,
+    needs=("modifiers",),
 )
 def modifier_unknown(line: Line) -> Fired:
     """A well-formed modifier the data does not hold (the data holds the modifiers that
@@ -151,6 +159,7 @@ def modifier_unknown(line: Line) -> Fired:
     title="The placeholder 00 is not a modifier",
     severity=Severity.ERROR,
     rests_on=(modifier("00"),),
+    needs=("modifiers",),
 )
 def modifier_placeholder(line: Line) -> Fired:
     """A modifier the data marks as a placeholder meaning "no modifier" (00) is sent."""
@@ -170,6 +179,7 @@ def modifier_placeholder(line: Line) -> Fired:
     id="modifier.not-effective",
     title="A modifier is not valid on the date of service",
     severity=Severity.ERROR,
+    needs=("modifiers",),
 )
 def modifier_not_effective(line: Line) -> Fired:
     """The date of service falls outside a modifier's effective dates in the data."""
@@ -193,6 +203,7 @@ def modifier_not_effective(line: Line) -> Fired:
     title="The place of service is not two digits",
     severity=Severity.ERROR,
     needs_code=False,
+    needs=("place",),
 )
 def place_of_service_malformed(line: Line) -> Fired:
     """The place of service is not a two-digit code."""
@@ -205,6 +216,7 @@ def place_of_service_malformed(line: Line) -> Fired:
     id="place-of-service.unknown",
     title="The place of service is not in passive_ig's data",
     severity=Severity.INFO,
+    needs=("place",),
 )
 def place_of_service_unknown(line: Line) -> Fired:
     """A well-formed place of service the data does not hold, so site rules could not
@@ -223,6 +235,7 @@ def place_of_service_unknown(line: Line) -> Fired:
     title="A diagnosis is not a well-formed ICD-10-CM code",
     severity=Severity.ERROR,
     needs_code=False,
+    needs=("diagnoses",),
 )
 def diagnosis_malformed(line: Line) -> Fired:
     """A diagnosis is not in the form of an ICD-10-CM code."""

@@ -8,13 +8,20 @@ Medicare claims only and dates them by those records.
 from __future__ import annotations
 
 from ..answers import Severity
-from ..records import CodeKind, RelationKind, Route
+from ..records import BillingCode, CodeKind, RelationKind, Route
 from ._engine import Fired, Hit, claim_rule, line_rule
-from ._line import ClaimView, Line
+from ._line import ClaimView, Line, is_product
 from ._text import join
 from .refs import billing_rule, code, coverage, dx_list, modifier
 
 _HOME_SERVICES = "Q2052"
+
+
+def _home_ivig(code: BillingCode) -> bool:
+    """Q2052, or a drug that Q2052's home infusion services go with."""
+    return code.code == _HOME_SERVICES or any(
+        r.kind is RelationKind.HOME_INFUSION_SERVICES for r in code.related
+    )
 
 
 @line_rule(
@@ -24,6 +31,7 @@ _HOME_SERVICES = "Q2052"
     payers={"medicare"},
     rests_on=(billing_rule("medicare.ivig-three-part-payment"),),
     dates_from=billing_rule("medicare.ivig-three-part-payment"),
+    codes=lambda code: code.kind is CodeKind.IMMUNE_GLOBULIN_PRODUCT,
 )
 def product_under_hcpcs(line: Line) -> Fired:
     """An intravenous immune globulin product is billed under its generic CPT code
@@ -51,6 +59,7 @@ def product_under_hcpcs(line: Line) -> Fired:
     severity=Severity.ERROR,
     rests_on=(modifier("JW"), billing_rule("medicare.jw-required")),
     dates_from=billing_rule("medicare.jw-required"),
+    codes=lambda code: code.single_dose_container is True,
 )
 def jw_required(line: Line) -> Fired:
     """A single-dose drug line says some of the drug was discarded, and neither it nor
@@ -83,6 +92,7 @@ def jw_required(line: Line) -> Fired:
         billing_rule("medicare.jw-jz-scope"),
     ),
     dates_from=billing_rule("medicare.jw-jz-required"),
+    codes=lambda code: code.single_dose_container is True,
 )
 def jw_or_jz_required(line: Line) -> Fired:
     """A single-dose drug line carries neither JW nor JZ, says nothing was discarded, and
@@ -111,6 +121,8 @@ def jw_or_jz_required(line: Line) -> Fired:
     severity=Severity.ERROR,
     rests_on=(code(_HOME_SERVICES), billing_rule("medicare.q2052-home-pos")),
     dates_from=billing_rule("medicare.q2052-home-pos"),
+    needs=("place",),
+    codes=lambda code: code.code == _HOME_SERVICES,
 )
 def home_place_of_service(line: Line) -> Fired:
     """Q2052 (home IVIG services) is billed at a place of service the data does not mark
@@ -134,6 +146,8 @@ def home_place_of_service(line: Line) -> Fired:
     severity=Severity.ERROR,
     rests_on=(code(_HOME_SERVICES), billing_rule("medicare.q2052-one-unit-per-day")),
     dates_from=billing_rule("medicare.q2052-one-unit-per-day"),
+    needs=("units",),
+    codes=lambda code: code.code == _HOME_SERVICES,
 )
 def home_units(line: Line) -> Fired:
     """Q2052 is billed with a unit count other than one."""
@@ -157,6 +171,8 @@ def home_units(line: Line) -> Fired:
         billing_rule("medicare.home-ivig-diagnosis-list"),
     ),
     dates_from=billing_rule("medicare.home-ivig-diagnosis-list"),
+    needs=("place",),
+    codes=_home_ivig,
 )
 def home_diagnosis(line: Line) -> Fired:
     """An IVIG drug or Q2052 line at a home-type place of service gives no diagnosis on
@@ -166,9 +182,7 @@ def home_diagnosis(line: Line) -> Fired:
     place = line.place
     if place is None or not place.home_type:
         return None
-    if product.code != _HOME_SERVICES and not any(
-        r.kind is RelationKind.HOME_INFUSION_SERVICES for r in product.related
-    ):
+    if not _home_ivig(product):
         return None
     home_list = line.registry.diagnosis_lists.get("medicare-home-ivig-pidd")
     assert home_list is not None  # the engine resolved it before any rule ran
@@ -193,6 +207,8 @@ def home_diagnosis(line: Line) -> Fired:
     severity=Severity.INFO,
     rests_on=(dx_list("medicare-ncd-250.3"), coverage("NCD-250.3")),
     dates_from=coverage("NCD-250.3"),
+    needs=("diagnoses",),
+    codes=is_product,
 )
 def ncd_250_3(line: Line) -> Fired:
     """A product line gives a diagnosis on NCD 250.3's list (autoimmune mucocutaneous

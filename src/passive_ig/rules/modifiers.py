@@ -19,6 +19,7 @@ from .refs import billing_rule, modifier
     id="modifier.not-on-code",
     title="A modifier must not be reported on this code",
     severity=Severity.ERROR,
+    needs=("modifiers",),
 )
 def not_on_code(line: Line) -> Fired:
     """A modifier's record in the data names code ranges it is never reported with, and
@@ -27,7 +28,11 @@ def not_on_code(line: Line) -> Fired:
     assert code is not None
     hits = []
     for index, value, record in line.modifier_records:
-        if record is not None and record.not_on and any(code.code in s for s in record.not_on):
+        if (
+            record is not None
+            and record.not_on
+            and line.resolver.in_ranges(code.code, record.not_on)
+        ):
             spans = join(str(span) for span in record.not_on)
             hits.append(
                 Hit(
@@ -44,6 +49,7 @@ def not_on_code(line: Line) -> Fired:
     id="modifier.not-for-code",
     title="A modifier is meant for other codes",
     severity=Severity.WARNING,
+    needs=("modifiers",),
 )
 def not_for_code(line: Line) -> Fired:
     """A modifier's record lists the codes it is meant for, and the line's code is not
@@ -55,7 +61,11 @@ def not_for_code(line: Line) -> Fired:
         if record is None:
             continue
         applies = record.applies_to
-        if isinstance(applies, tuple) and applies and not any(code.code in s for s in applies):
+        if (
+            isinstance(applies, tuple)
+            and applies
+            and not line.resolver.in_ranges(code.code, applies)
+        ):
             hits.append(
                 Hit(
                     f"modifier {value} is meant for {join(str(s) for s in applies)}, "
@@ -71,6 +81,7 @@ def not_for_code(line: Line) -> Fired:
     id="modifier.not-together",
     title="Two modifiers must not be reported together",
     severity=Severity.ERROR,
+    needs=("modifiers",),
 )
 def not_together(line: Line) -> Fired:
     """Two distinct modifiers on the line are ones the data says never go on the same
@@ -106,6 +117,7 @@ def not_together(line: Line) -> Fired:
     severity=Severity.ERROR,
     rests_on=(modifier("JA"), modifier("JB"), billing_rule("medicare.ja-jb-multi-route")),
     dates_from=billing_rule("medicare.ja-jb-multi-route"),
+    codes=lambda code: code.is_multi_route,
 )
 def route_missing(line: Line) -> Fired:
     """A code that covers more than one route and that the JA/JB records list (J1561,
@@ -136,6 +148,7 @@ def route_missing(line: Line) -> Fired:
     title="JW needs the discarded amount documented",
     severity=Severity.WARNING,
     rests_on=(modifier("JW"),),
+    needs=("modifiers",),
 )
 def jw_amount(line: Line) -> Fired:
     """A line with JW gives no discarded amount (``discarded_mg``)."""
@@ -153,6 +166,7 @@ def jw_amount(line: Line) -> Fired:
     title="JW on a line whose discarded amount is zero",
     severity=Severity.ERROR,
     rests_on=(modifier("JW"),),
+    needs=("modifiers",),
 )
 def jw_nothing_discarded(line: Line) -> Fired:
     """A line with JW says that nothing (0 mg) was discarded."""
@@ -170,6 +184,7 @@ def jw_nothing_discarded(line: Line) -> Fired:
     title="JZ says nothing was discarded",
     severity=Severity.ERROR,
     rests_on=(modifier("JZ"),),
+    needs=("modifiers",),
 )
 def jz_with_discard(line: Line) -> Fired:
     """A line with JZ (nothing discarded) gives a discarded amount above zero."""
@@ -187,6 +202,7 @@ def jz_with_discard(line: Line) -> Fired:
     title="Modifier 25 belongs on the E/M line",
     severity=Severity.WARNING,
     rests_on=(modifier("25"),),
+    needs=("modifiers",),
 )
 def modifier_25_not_on_em(line: Line) -> Fired:
     """Modifier 25 is on a line that is not marked as an E/M service."""

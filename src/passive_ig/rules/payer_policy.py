@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..answers import Severity
 from ..records import NotAvailable, PriorAuthStatus
 from ._engine import Fired, Hit, line_rule
-from ._line import Line
+from ._line import Line, is_product
 from ._text import join, place_name
 
 
@@ -94,6 +94,7 @@ def prior_authorization_not_available(line: Line) -> Fired:
     id="payer.site-of-care",
     title="The payer steers this infusion to another site",
     severity=Severity.WARNING,
+    needs=("place",),
 )
 def site_of_care(line: Line) -> Fired:
     """A site-of-care rule of the payer's policy, in force on the date of service, names
@@ -129,6 +130,7 @@ def site_of_care(line: Line) -> Fired:
     title="The payer's site-of-care policy is not known",
     severity=Severity.INFO,
     note=True,
+    needs=("place",),
 )
 def site_of_care_not_available(line: Line) -> Fired:
     """The line gives a place of service, and the payer's policy in the data marks its
@@ -152,6 +154,7 @@ def site_of_care_not_available(line: Line) -> Fired:
     title="The data holds no policy of the payer for this product",
     severity=Severity.INFO,
     note=True,
+    codes=is_product,
 )
 def policy_not_available(line: Line) -> Fired:
     """A product line for a payer whose policy in the data names neither the code nor

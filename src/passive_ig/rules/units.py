@@ -15,6 +15,11 @@ from ._engine import Fired, Hit, line_rule
 from ._line import Line
 
 
+def _per_milligram(code: BillingCode) -> bool:
+    unit = code.billing_unit
+    return isinstance(unit, BillingUnit) and unit.measure is Measure.MILLIGRAM
+
+
 def _unit_record(code: BillingCode) -> object:
     """What a units finding enforces: the billing unit where the data gives its own
     sources, else the code."""
@@ -35,6 +40,7 @@ def _amount(line: Line) -> tuple[float | None, str]:
     id="units.missing",
     title="A code billed per unit has no units",
     severity=Severity.WARNING,
+    codes=lambda code: isinstance(code.billing_unit, BillingUnit),
 )
 def units_missing(line: Line) -> Fired:
     """The code has a billing unit in the data and the line gives no units."""
@@ -48,8 +54,19 @@ def units_missing(line: Line) -> Fired:
     )
 
 
+_NONE = (None,)
+
+
 def _count(line: Line) -> tuple[float, object, int | None, float] | None:
-    """The amount, the unit, the whole units (None when partial) and the exact units."""
+    """The amount, the unit, the whole units (None when partial) and the exact units;
+    worked out once per line (two rules need it)."""
+    found = line.unit_count
+    if found is None:
+        found = line.unit_count = _work_out(line) or _NONE
+    return None if found is _NONE else found  # type: ignore[return-value]
+
+
+def _work_out(line: Line) -> tuple[float, object, int | None, float] | None:
     code = line.code
     assert code is not None
     unit = code.billing_unit
@@ -71,6 +88,8 @@ def _count(line: Line) -> tuple[float, object, int | None, float] | None:
     id="units.dose-mismatch",
     title="The units do not match the amount",
     severity=Severity.ERROR,
+    needs=("units",),
+    codes=_per_milligram,
 )
 def dose_mismatch(line: Line) -> Fired:
     """The units differ from the amount divided by the code's unit (the dose given, or on
@@ -106,6 +125,8 @@ def dose_mismatch(line: Line) -> Fired:
     id="units.rounding",
     title="The amount is not a whole number of units",
     severity=Severity.INFO,
+    needs=("units",),
+    codes=_per_milligram,
 )
 def rounding(line: Line) -> Fired:
     """The amount is between two whole numbers of units and the line bills one of them;
@@ -131,6 +152,7 @@ def rounding(line: Line) -> Fired:
     title="The code's billing unit is not known, so the units were not checked",
     severity=Severity.INFO,
     note=True,
+    codes=lambda code: isinstance(code.billing_unit, NotAvailable),
 )
 def unit_not_available(line: Line) -> Fired:
     """The line gives an amount, and the data marks the code's billing unit as not
