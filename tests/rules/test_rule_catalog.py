@@ -265,7 +265,7 @@ def _every_rule_on_every_line(item: Claim) -> Report:
     with mock.patch.object(
         _engine._Bound,
         "can_fire",
-        lambda self, code, features: code is not None or not self.needs_code,
+        lambda self, code, features, modifiers=None: code is not None or not self.needs_code,
     ):
         return fresh.check(item, notes=True)
 

@@ -174,7 +174,7 @@ def _check_many(
     reports: dict[object, Report] = {}  # payer, as_of and selection are the same for all
     remembered = reports.get
     line_values, line_type = _line_values, ClaimLine
-    engine = None
+    engine = plan = None
     for item in items:
         is_line = type(item) is line_type
         key = line_values(item) if is_line else (item,)
@@ -190,7 +190,8 @@ def _check_many(
                             payer, "a payer for a single line, e.g. payer='Medicare'", what="payer"
                         )
                     engine = engine_for(registry, payer, RULES)
-                report = engine.check_line(item, selection, as_of)  # type: ignore[arg-type]
+                    plan = engine.selected(selection)
+                report = engine.check_line(item, selection, as_of, plan)  # type: ignore[arg-type]
             else:
                 report = check_item(registry, RULES, item, payer, as_of, selection)
             if len(reports) >= _MEMO_LIMIT:

@@ -113,6 +113,7 @@ class Rule:
     note: bool = False
     needs_code: bool = True
     needs: frozenset[str] = frozenset()
+    with_modifiers: frozenset[str] = frozenset()
     codes: Callable[[BillingCode], bool] | None = attrs.field(
         default=None, repr=False, eq=False, hash=False
     )
@@ -120,7 +121,7 @@ class Rule:
     function: Callable[[Any], Fired] = attrs.field(repr=False, eq=False, hash=False)
 
 
-FEATURES = {"modifiers": 1, "place": 2, "diagnoses": 4, "units": 8}
+FEATURES = {"modifiers": 1, "place": 2, "diagnoses": 4, "units": 8, "discarded": 16}
 """What a line may give, as bits of :attr:`Line.features <passive_ig.rules._line.Line>`."""
 
 _DECLARED: list[Rule] = []
@@ -141,6 +142,7 @@ def _declare(
     needs_code: bool,
     needs: Iterable[str] = (),
     codes: Callable[[BillingCode], bool] | None = None,
+    with_modifiers: Iterable[str] = (),
 ) -> Callable[[_F], _F]:
     unknown = set(needs) - set(FEATURES)
     if unknown:
@@ -164,6 +166,7 @@ def _declare(
                 note=note,
                 needs_code=needs_code,
                 needs=frozenset(needs),
+                with_modifiers=frozenset(with_modifiers),
                 codes=codes,
                 description=description,
                 function=function,
@@ -186,13 +189,15 @@ def line_rule(
     needs_code: bool = True,
     needs: Iterable[str] = (),
     codes: Callable[[BillingCode], bool] | None = None,
+    with_modifiers: Iterable[str] = (),
 ) -> Callable[[_F], _F]:
     """Declare a rule over one line: ``function(line: Line) -> Hit | [Hit, ...] | None``.
 
     ``needs_code`` (the default) runs it only on lines whose code the data knows;
     ``codes`` limits it further to the codes for which the predicate is true (say,
     single-dose drugs), and ``needs`` to lines that give ``"modifiers"``,
-    ``"place"``, ``"diagnoses"`` or ``"units"``. The engine works out once per code
+    ``"place"``, ``"diagnoses"``, ``"units"`` or ``"discarded"`` (an amount discarded),
+    and ``with_modifiers`` to lines that carry one of those modifiers. The engine works out once per code
     and kind of line which rules can fire, so a rule costs nothing on a line it
     cannot concern.
     """
@@ -208,6 +213,7 @@ def line_rule(
         needs_code=needs_code,
         needs=needs,
         codes=codes,
+        with_modifiers=with_modifiers,
     )
 
 
@@ -247,7 +253,7 @@ def declared() -> tuple[Rule, ...]:
 # ---------------------------------------------------------------------- selection
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Selection:
     """Which rules a check runs, as linters select theirs.
 
@@ -369,6 +375,7 @@ class _Bound:
         "severity",
         "sources",
         "start",
+        "with_modifiers",
     )
 
     def __init__(
@@ -381,14 +388,20 @@ class _Bound:
         self.needs_code = rule.needs_code
         self.needs = sum(FEATURES[need] for need in rule.needs)
         self.codes = rule.codes
+        self.with_modifiers = rule.with_modifiers
         self.sources = sources
         self.start = start
         self.end = end
         self.dated = start is not None or end is not None
 
-    def can_fire(self, code: BillingCode | None, features: int) -> bool:
-        """Whether the rule can fire on a line of ``code`` that gives ``features``."""
+    def can_fire(
+        self, code: BillingCode | None, features: int, modifiers: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether the rule can fire on a line of ``code`` that gives ``features`` and
+        carries ``modifiers`` (those of them some rule asks for)."""
         if features & self.needs != self.needs:
+            return False
+        if self.with_modifiers and self.with_modifiers.isdisjoint(modifiers):
             return False
         if code is None:
             return not self.needs_code
@@ -408,19 +421,22 @@ class _Plan:
     and which of modifiers, place, diagnoses and units it gives) the few of them that
     can fire on it, worked out on first sight of that kind."""
 
-    __slots__ = ("_by_kind", "claim", "line")
+    __slots__ = ("_asked", "_by_kind", "claim", "line")
 
     def __init__(self, chosen: Sequence[_Bound]) -> None:
         self.line = tuple(b for b in chosen if b.rule.kind is RuleKind.LINE)
         self.claim = tuple(b for b in chosen if b.rule.kind is RuleKind.CLAIM)
-        self._by_kind: dict[tuple[str | None, int], tuple[_Bound, ...]] = {}
+        # the modifiers some rule asks for: a kind of line is told apart by these only
+        self._asked = frozenset().union(*(b.with_modifiers for b in self.line))
+        self._by_kind: dict[tuple[object, ...], tuple[_Bound, ...]] = {}
 
     def for_line(self, line: Line) -> tuple[_Bound, ...]:
         code = line.code
-        key = (code.code if code is not None else None, line.features)
+        asked = self._asked & line.modifier_set
+        key = (code.code if code is not None else None, line.features, asked)
         found = self._by_kind.get(key)
         if found is None:
-            found = tuple(b for b in self.line if b.can_fire(code, line.features))
+            found = tuple(b for b in self.line if b.can_fire(code, line.features, asked))
             self._by_kind[key] = found
         return found
 
@@ -579,11 +595,17 @@ class Engine:
             sources=sources,
         )
 
-    def check_line(self, item: ClaimLine, selection: Selection, as_of: dt.date | None) -> Report:
+    def check_line(
+        self,
+        item: ClaimLine,
+        selection: Selection,
+        as_of: dt.date | None,
+        plan: _Plan | None = None,
+    ) -> Report:
         line = self.resolver.line(item, as_of=as_of)
         return Report(
             payer=self.payer.id,
-            findings=tuple(self.line_findings(line, self.selected(selection))),
+            findings=tuple(self.line_findings(line, plan or self.selected(selection))),
             data_version=self.data_version,
             as_of=as_of,
         )

@@ -66,6 +66,8 @@ class Resolver:
         self._cleaned: dict[tuple[object, ...], str | InvalidInputError] = {}
         self._in_ranges: dict[tuple[str, int], tuple[bool, object]] = {}
         self._near: dict[tuple[object, str], tuple[str, ...]] = {}
+        self._list_codes: dict[str, frozenset[str]] = {}
+        self._route: dict[str, bool] = {}
         self._lists: dict[str, tuple[tuple[DiagnosisList, frozenset[str]], ...]] = {}
         self._governing: dict[str, tuple[PayerPolicy | None, str]] = {}
 
@@ -128,6 +130,26 @@ class Resolver:
                 if dx_list.payer == self.payer.id and code.code in dx_list.applies_to
             )
             self._lists[code.code] = found
+        return found
+
+    def list_codes(self, key: str) -> frozenset[str]:
+        """The codes of the diagnosis list ``key`` (which the rules' references resolved)."""
+        found = self._list_codes.get(key)
+        if found is None:
+            dx_list = self.registry.diagnosis_lists[key]
+            found = self._list_codes[key] = frozenset(entry.code for entry in dx_list.codes)
+        return found
+
+    def route_modifier_codes(self, code: BillingCode) -> bool:
+        """Whether the JA/JB records list ``code`` among the codes they are meant for."""
+        found = self._route.get(code.code)
+        if found is None:
+            found = False
+            for key in ("JA", "JB"):
+                record = self.modifiers.get(key)
+                if record is not None and isinstance(record.applies_to, tuple):
+                    found = found or self.in_ranges(code.code, record.applies_to)
+            self._route[code.code] = found
         return found
 
     def governing_policy(self, code: BillingCode) -> tuple[PayerPolicy | None, str]:
@@ -227,6 +249,7 @@ class Line:
             | (2 if pos_raw is not None else 0)
             | (4 if diagnoses_raw else 0)
             | (8 if raw.units is not None else 0)
+            | (16 if raw.discarded_mg else 0)
         )
         clean = resolver.clean
 

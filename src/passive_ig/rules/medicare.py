@@ -60,6 +60,7 @@ def product_under_hcpcs(line: Line) -> Fired:
     rests_on=(modifier("JW"), billing_rule("medicare.jw-required")),
     dates_from=billing_rule("medicare.jw-required"),
     codes=lambda code: code.single_dose_container is True,
+    needs=("discarded",),
 )
 def jw_required(line: Line) -> Fired:
     """A single-dose drug line says some of the drug was discarded, and neither it nor
@@ -184,9 +185,7 @@ def home_diagnosis(line: Line) -> Fired:
         return None
     if not _home_ivig(product):
         return None
-    home_list = line.registry.diagnosis_lists.get("medicare-home-ivig-pidd")
-    assert home_list is not None  # the engine resolved it before any rule ran
-    listed = {entry.code for entry in home_list.codes}
+    listed = line.resolver.list_codes("medicare-home-ivig-pidd")
     if not listed.isdisjoint(line.diagnoses):
         return None
     return Hit(
@@ -215,9 +214,7 @@ def ncd_250_3(line: Line) -> Fired:
     blistering diseases), whose coverage comes with conditions to document."""
     if not line.is_product or not line.diagnoses:
         return None
-    ncd = line.registry.diagnosis_lists.get("medicare-ncd-250.3")
-    assert ncd is not None
-    listed = {entry.code for entry in ncd.codes}
+    listed = line.resolver.list_codes("medicare-ncd-250.3")
     matched = [d for d in line.diagnoses if d in listed]
     if not matched:
         return None

@@ -126,13 +126,7 @@ def route_missing(line: Line) -> Fired:
     assert code is not None
     if not code.is_multi_route or line.modifier_set & {"JA", "JB"}:
         return None
-    modifiers = line.registry.modifiers
-    meant = False
-    for key in ("JA", "JB"):
-        record = modifiers.get(key)
-        if record is not None and isinstance(record.applies_to, tuple):
-            meant = meant or any(code.code in span for span in record.applies_to)
-    if not meant:
+    if not line.resolver.route_modifier_codes(code):
         return None
     routes = join(r.value for r in code.routes) if isinstance(code.routes, tuple) else ""
     return Hit(
@@ -149,6 +143,7 @@ def route_missing(line: Line) -> Fired:
     severity=Severity.WARNING,
     rests_on=(modifier("JW"),),
     needs=("modifiers",),
+    with_modifiers=("JW",),
 )
 def jw_amount(line: Line) -> Fired:
     """A line with JW gives no discarded amount (``discarded_mg``)."""
@@ -167,6 +162,7 @@ def jw_amount(line: Line) -> Fired:
     severity=Severity.ERROR,
     rests_on=(modifier("JW"),),
     needs=("modifiers",),
+    with_modifiers=("JW",),
 )
 def jw_nothing_discarded(line: Line) -> Fired:
     """A line with JW says that nothing (0 mg) was discarded."""
@@ -184,7 +180,8 @@ def jw_nothing_discarded(line: Line) -> Fired:
     title="JZ says nothing was discarded",
     severity=Severity.ERROR,
     rests_on=(modifier("JZ"),),
-    needs=("modifiers",),
+    needs=("modifiers", "discarded"),
+    with_modifiers=("JZ",),
 )
 def jz_with_discard(line: Line) -> Fired:
     """A line with JZ (nothing discarded) gives a discarded amount above zero."""
@@ -203,6 +200,7 @@ def jz_with_discard(line: Line) -> Fired:
     severity=Severity.WARNING,
     rests_on=(modifier("25"),),
     needs=("modifiers",),
+    with_modifiers=("25",),
 )
 def modifier_25_not_on_em(line: Line) -> Fired:
     """Modifier 25 is on a line that is not marked as an E/M service."""
