@@ -30,15 +30,15 @@ DAY = dt.date(2024, 3, 1)
         ),
         (
             {"units": "70"},
-            "'70' is not a valid unit count: expected a whole number of units, 0 or more",
+            "'70' is not a valid unit count: expected a number of units, 0 to 1,000,000,000: an int, a decimal.Decimal or a finite float, e.g. 70",
         ),
         (
             {"units": -1},
-            "-1 is not a valid unit count: expected a whole number of units, 0 or more",
+            "-1 is not a valid unit count: expected a number of units, 0 to 1,000,000,000: an int, a decimal.Decimal or a finite float, e.g. 70",
         ),
         (
             {"units": True},
-            "True is not a valid unit count: expected a whole number of units, 0 or more",
+            "True is not a valid unit count: expected a number of units, 0 to 1,000,000,000: an int, a decimal.Decimal or a finite float, e.g. 70",
         ),
         (
             {"place_of_service": 11},
@@ -107,7 +107,7 @@ def test_a_single_string_is_one_modifier_or_diagnosis() -> None:
     ],
 )
 def test_a_claim_refuses_values_of_the_wrong_type(fields: dict[str, Any], message: str) -> None:
-    values: dict[str, Any] = {"payer": "Medicare", "lines": (), **fields}
+    values: dict[str, Any] = {"payer": "Medicare", "lines": (ClaimLine(code="J1459"),), **fields}
     with pytest.raises(InvalidInputError) as info:
         Claim(**values)
     assert str(info.value).startswith(message)
@@ -116,7 +116,7 @@ def test_a_claim_refuses_values_of_the_wrong_type(fields: dict[str, Any], messag
 def test_from_dict_reports_a_refused_value_with_its_path() -> None:
     with pytest.raises(InvalidInputError) as info:
         ClaimLine.from_dict({"code": "J1459", "units": -3})
-    assert "$: -3 is not a valid unit count: expected a whole number of units, 0 or more" in str(
+    assert "$: -3 is not a valid unit count: expected a number of units, 0 to 1,000,000,000" in str(
         info.value
     )
 

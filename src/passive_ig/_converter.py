@@ -193,6 +193,20 @@ def _unstructure_not_available(value: NotAvailable) -> dict[str, str]:
     return {"not_available": value.reason}
 
 
+def _is_count(tp: object) -> bool:
+    args = _union_args(tp)
+    return args is not None and set(args) == {int, decimal.Decimal, type(None)}
+
+
+def _structure_count(obj: object, _: type) -> object:
+    """A count that may be fractional (claim-line units): a JSON number, or a decimal
+    string as :meth:`unstructure` writes a Decimal. Anything else goes on to the
+    field's own converter, which refuses it with the field's name."""
+    if isinstance(obj, str) and _DECIMAL.match(obj):
+        return decimal.Decimal(obj)
+    return obj
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _structure_str)
@@ -210,6 +224,7 @@ def _make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_hook)
     conv.register_structure_hook_factory(_has_not_available, _not_available_union_hook)
+    conv.register_structure_hook_func(_is_count, _structure_count)
     conv.register_structure_hook(NotAvailable, _structure_not_available)
     conv.register_unstructure_hook(NotAvailable, _unstructure_not_available)
     return conv
