@@ -219,7 +219,7 @@ def _pointers(value: tuple[int, ...] | list[int]) -> tuple[int, ...]:
 def _service_end(instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     _is(dt.date, _DATE)(instance, attribute, value)
     start = instance.date_of_service
-    if value is not None and start is not None and value < start:  # type: ignore[operator]
+    if value is not None and start is not None and value < start:
         raise _invalid(
             value,
             f"a date on or after the date of service {start.isoformat()} (the start of the period); "
