@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Literal
 
+from . import fhir, tabular, x12
 from ._result import CodeSet, NotClaimsError, ReadProblem, ReadResult
 from ._source import Source, Text, looks_like, open_text
 from .fhir import read_fhir
@@ -84,7 +85,7 @@ def guess_format(source: Source) -> Format:
     >>> guess_format(b"%PDF-1.7 ...")
     Traceback (most recent call last):
     ...
-    passive_ig.readers._result.NotClaimsError: '<bytes>' is not a valid claims file: expected X12 (ISA ...), FHIR JSON (resourceType) or CSV with a header; it looks like a PDF document
+    passive_ig.readers.NotClaimsError: '<bytes>' is not a valid claims file: expected X12 (ISA ...), FHIR JSON (resourceType) or CSV with a header; it looks like a PDF document
     """
     return _guess(open_text(source))
 
@@ -102,7 +103,7 @@ def read_claims(
 
     ``format`` is ``"x12"``, ``"fhir"`` or ``"csv"``, guessed from the content
     when not given (see :func:`guess_format`). ``payer`` names the payer of claims
-    whose source names none (CSV). ``preset`` and ``columns`` choose the CSV layout
+    whose source names none. ``preset`` and ``columns`` choose the CSV layout
     (see :func:`read_csv`).
     """
     text = open_text(source)
@@ -112,7 +113,7 @@ def read_claims(
     if chosen != "csv" and (preset is not None or columns is not None):
         raise NotClaimsError(chosen, "format 'csv' with preset or columns", what="format")
     if chosen == "x12":
-        return read_x12(text)
+        return x12.read_text(text, payer=payer)
     if chosen == "fhir":
-        return read_fhir(text)
-    return read_csv(text, preset=preset, columns=columns, payer=payer)
+        return fhir.read_text(text, payer=payer)
+    return tabular.read_text(text, preset=preset, columns=columns, payer=payer)

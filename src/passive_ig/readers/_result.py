@@ -70,5 +70,7 @@ class NotClaimsError(InvalidInputError):
     """The source is not an X12 837, FHIR or CSV claims file at all (or not the
     format asked for); the message says what it looked like."""
 
+    __module__ = "passive_ig.readers"  # where users import it from
+
     def __init__(self, value: object, expected: str, *, what: str = "claims file") -> None:
         super().__init__(value, expected, what=what)

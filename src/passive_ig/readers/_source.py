@@ -16,7 +16,7 @@ from ._result import NotClaimsError
 
 __all__ = ["Source", "Text", "open_text"]
 
-Source = Union[str, "os.PathLike[str]", bytes, IO[str], IO[bytes], "Text"]
+Source = Union[str, "os.PathLike[str]", bytes, IO[str], IO[bytes]]
 """A path, the file's bytes, or an open file (text or binary)."""
 
 CHUNK = 1 << 16
@@ -90,8 +90,6 @@ def _file_chunks(path: str) -> Iterator[str]:
 
 def open_text(source: Source) -> Text:
     """The source as a :class:`Text`; a path is opened lazily and closed at the end."""
-    if isinstance(source, Text):  # already opened (read_claims looked at its head)
-        return source
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         if not os.path.isfile(path):

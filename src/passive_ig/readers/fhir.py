@@ -29,6 +29,7 @@ type of bill (CARIN ``typeofbill``)       ``bill_type``
 from __future__ import annotations
 
 import decimal
+import itertools
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -117,7 +118,7 @@ def _resources(text: Text) -> Iterator[tuple[str, Any]]:
     yield "$", value
 
 
-def _claims(path: str, value: Any, name: str) -> Iterator[ReadResult]:
+def _claims(path: str, value: Any, name: str, payer: str | None) -> Iterator[ReadResult]:
     if isinstance(value, json.JSONDecodeError):
         problem = ReadProblem(
             claim_id=None,
@@ -134,7 +135,7 @@ def _claims(path: str, value: Any, name: str) -> Iterator[ReadResult]:
             if isinstance(resource, dict) and resource.get("resourceType") in _CLAIM_TYPES | {
                 "Bundle"
             }:
-                yield from _claims(f"{path}.entry[{index}].resource", resource, name)
+                yield from _claims(f"{path}.entry[{index}].resource", resource, name, payer)
         return
     if kind not in _CLAIM_TYPES:
         problem = ReadProblem(
@@ -145,7 +146,7 @@ def _claims(path: str, value: Any, name: str) -> Iterator[ReadResult]:
         )
         yield ReadResult(claim=None, claim_id=None, source=name, position=path, problems=(problem,))
         return
-    yield _Resource(value, path, name).result()
+    yield _Resource(value, path, name, payer).result()
 
 
 def _codings(concept: object) -> list[Mapping[str, Any]]:
@@ -159,8 +160,9 @@ def _text(value: object) -> str | None:
 
 
 class _Resource:
-    def __init__(self, data: dict[str, Any], path: str, source: str) -> None:
+    def __init__(self, data: dict[str, Any], path: str, source: str, payer: str | None) -> None:
         self.data = data
+        self.default_payer = payer
         self.path = path
         self.source = source
         identifiers = [i for i in data.get("identifier") or () if isinstance(i, dict)]
@@ -189,7 +191,7 @@ class _Resource:
             if line is not None:
                 lines.append(line)
         claim = None
-        payer = self.payer()
+        payer = self.payer() or self.default_payer
         if not lines:
             self.problem(
                 f"{self.path}.item",
@@ -530,14 +532,29 @@ def _sequence(entry: Mapping[str, Any], index: int) -> tuple[int, int]:
     return (1 << 30, index)
 
 
-def read_fhir(source: Source) -> Iterator[ReadResult]:
+def read_fhir(source: Source, *, payer: str | None = None) -> Iterator[ReadResult]:
     """Read the claims of FHIR R4 JSON: a Claim or ExplanationOfBenefit resource, a
     Bundle of them, or NDJSON. One :class:`ReadResult` per Claim or EOB.
 
-    A source that is not FHIR JSON is refused at once with
-    :class:`~passive_ig.readers.NotClaimsError`; a resource of another type at the
-    top level or in NDJSON, or a line that is not JSON, is a result with the problem.
+    ``payer`` names the payer of a resource whose insurer names none. A source
+    that is not FHIR JSON is refused at once, when this is called, with
+    :class:`~passive_ig.readers.NotClaimsError` (a single resource or Bundle is
+    parsed whole at that point; NDJSON is read a line at a time). A resource of
+    another type at the top level or in NDJSON, or a line that is not JSON, is a
+    result with the problem, and reading goes on.
     """
-    text = open_text(source)
-    for path, value in _resources(text):
-        yield from _claims(path, value, text.name)
+    return read_text(open_text(source), payer=payer)
+
+
+def read_text(text: Text, *, payer: str | None = None) -> Iterator[ReadResult]:
+    """:func:`read_fhir` on an opened source."""
+    resources = _resources(text)
+    first = next(resources)  # refuses what is not FHIR JSON now, not at the first claim
+    return _results(itertools.chain([first], resources), text.name, payer)
+
+
+def _results(
+    resources: Iterator[tuple[str, Any]], name: str, payer: str | None
+) -> Iterator[ReadResult]:
+    for path, value in resources:
+        yield from _claims(path, value, name, payer)

@@ -38,7 +38,7 @@ from ..claims import Claim, ClaimLine
 from ..codes import parse_iso_date
 from ..errors import InvalidInputError
 from ._result import CodeSet, NotClaimsError, ReadProblem, ReadResult
-from ._source import Source, looks_like, open_text
+from ._source import Source, Text, looks_like, open_text
 
 __all__ = ["PRESETS", "read_csv"]
 
@@ -321,6 +321,7 @@ def _long(
     lines: list[ClaimLine] = []
     rows: _Rows | None = None
     position = ""
+    first_row = 0
     for number, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -334,6 +335,7 @@ def _long(
             if rows is not None:
                 yield _claim(state, lines, rows, source, position, payer)
             current, state, lines, position = claim_id, {}, [], f"row {number}"
+            first_row = number
             rows = _Rows(claim_id, number)
             if claim_id is not None:
                 if claim_id in seen:
@@ -361,7 +363,7 @@ def _long(
             if field in _CLAIM_FIELDS:
                 state.setdefault(field, value)
             elif field == "claim_diagnoses":
-                if number == int(position.split()[1]):
+                if number == first_row:  # the claim's diagnoses, from its first row
                     state.setdefault("claim_diagnoses", []).extend(value)
             elif field in _MANY:
                 fields[field] = fields.get(field, ()) + value
@@ -456,7 +458,20 @@ def read_csv(
     :class:`~passive_ig.errors.InvalidInputError` at once, naming the column and
     the nearest known name; a cell that does not fit is a problem of its claim.
     """
-    text = open_text(source)
+    return read_text(
+        open_text(source), preset=preset, columns=columns, payer=payer, delimiter=delimiter
+    )
+
+
+def read_text(
+    text: Text,
+    *,
+    preset: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    payer: str | None = None,
+    delimiter: str | None = None,
+) -> Iterator[ReadResult]:
+    """:func:`read_csv` on an opened source."""
     first = text.head.splitlines()[0] if text.head else ""
     if delimiter is None:
         counts = {d: first.count(d) for d in (",", "\t", ";", "|")}

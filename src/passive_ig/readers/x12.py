@@ -123,8 +123,9 @@ def _separators(text: Text) -> _Separators:
     )
 
 
-def _segments(text: Text, separators: _Separators) -> Iterator[str]:
-    """The segments as raw strings, without terminators and the newlines after them."""
+def _segments(text: Text, separators: _Separators) -> Iterator[tuple[str, bool]]:
+    """Each segment without its terminator and the newlines around it, and whether a
+    terminator ended it (the last one of a truncated file has none)."""
     terminator = separators.segment
     rest = ""
     for chunk in text.chunks():
@@ -132,9 +133,9 @@ def _segments(text: Text, separators: _Separators) -> Iterator[str]:
         parts = rest.split(terminator)
         rest = parts.pop()
         for part in parts:
-            yield part.strip("\r\n")
+            yield part.strip("\r\n"), True
     if rest.strip():
-        yield rest.strip("\r\n") + "\x00"  # a last segment with no terminator: truncated
+        yield rest.strip("\r\n"), False
 
 
 @attrs.define
@@ -158,12 +159,13 @@ class _ClaimState:
     code_sets: set[CodeSet] = attrs.Factory(set)
     lines: list[_Line] = attrs.Factory(list)
     problems: list[ReadProblem] = attrs.Factory(list)
-    after_claim_loops: bool = False  # past 2300 into 2310/2320/2330 loops
+    complete: bool = True  # False when the file ends inside the claim or CLM is unreadable
 
 
 class _Reader:
-    def __init__(self, name: str, separators: _Separators) -> None:
+    def __init__(self, name: str, separators: _Separators, payer: str | None) -> None:
         self.name = name
+        self.default_payer = payer
         self.sep = separators
         self.kind = ""
         self.payer: str | None = None
@@ -191,18 +193,16 @@ class _Reader:
 
     # ----------------------------------------------------------------- segments
 
-    def read(self, segments: Iterator[str]) -> Iterator[ReadResult]:
+    def read(self, segments: Iterator[tuple[str, bool]]) -> Iterator[ReadResult]:
         seen_iea = seen_se = False
         in_transaction = False
-        for index, raw in enumerate(segments, start=1):
-            truncated = raw.endswith("\x00")
-            raw = raw.rstrip("\x00")
+        for index, (raw, terminated) in enumerate(segments, start=1):
             elements = raw.split(self.sep.element)
             tag = elements[0].strip()
-            where = f"segment {index} {tag or '(empty)'}"
-            if truncated:
+            where = f"segment {index} {tag}"
+            if not terminated:
                 self.problem(
-                    where,
+                    f"segment {index}",
                     f"{raw[:40]!r} with no segment terminator",
                     f"segments ending in {self.sep.segment!r}: the file is truncated",
                 )
@@ -216,31 +216,17 @@ class _Reader:
                 continue
             most = _MAX_ELEMENTS.get(tag)
             if most is not None and len(elements) - 1 > most:
+                if tag == "CLM":  # a claim begins, but its CLM cannot be trusted
+                    yield from self.finish()
+                    self.start_claim(elements[:6], where)
+                    assert self.claim is not None
+                    self.claim.complete = False
+                elif tag in ("LX", "SV1", "SV2") and self.line is not None:
+                    self.line.readable = False
                 self.problem(
                     where, f"{len(elements) - 1} elements", f"at most {most} elements in {tag}"
                 )
-                if tag in ("CLM", "SV1", "SV2", "LX"):
-                    if tag == "CLM":
-                        yield from self.finish()
-                        self.claim = _ClaimState(
-                            claim_id=elements[1] if len(elements) > 1 else None,
-                            position=where,
-                            payer=None,
-                            patient_id=None,
-                            kind=self.kind,
-                        )
-                        self.claim.problems.append(
-                            ReadProblem(
-                                claim_id=self.claim.claim_id,
-                                where=where,
-                                found=f"{len(elements) - 1} elements",
-                                expected=f"at most {most} elements in CLM",
-                            )
-                        )
-                        self.claim.fields["unreadable"] = True
-                    elif self.line is not None:
-                        self.line.readable = False
-                    continue
+                continue
             if tag == "ISA":
                 seen_iea = False
             elif tag == "IEA":
@@ -265,8 +251,7 @@ class _Reader:
                 self.hierarchy(elements, where)
             elif tag == "SBR" and self.claim is None:
                 self.filing = elements[9] if len(elements) > 9 and elements[9] else None
-            elif tag == "SBR" and self.claim is not None:
-                self.claim.after_claim_loops = True  # 2320: other subscriber, not this payer
+            elif tag == "SBR":  # loop 2320: another payer's subscriber, not this claim's payer
                 self.line = None
             elif tag == "NM1":
                 self.name_segment(elements, where)
@@ -276,7 +261,6 @@ class _Reader:
             elif tag == "HI" and self.claim is not None and self.line is None:
                 self.diagnosis_segment(elements, where)
             elif tag == "LX" and self.claim is not None:
-                self.claim.after_claim_loops = False
                 self.line = _Line(
                     position=where,
                     line_id=elements[1] if len(elements) > 1 and elements[1] else None,
@@ -295,7 +279,7 @@ class _Reader:
         # the end of the file
         if in_transaction or not seen_se:
             if self.claim is not None:
-                self.claim.fields["unreadable"] = True
+                self.claim.complete = False
                 self.line = None
                 self.problem(
                     "end of file",
@@ -357,7 +341,7 @@ class _Reader:
 
     def start_claim(self, elements: list[str], where: str) -> None:
         claim_id = elements[1] if len(elements) > 1 and elements[1] else None
-        payer = _FILING_PAYERS.get(self.filing or "", self.payer)
+        payer = _FILING_PAYERS.get(self.filing or "", self.payer) or self.default_payer
         self.claim = _ClaimState(
             claim_id=claim_id,
             position=where,
@@ -622,8 +606,8 @@ def _build(state: _ClaimState, source: str) -> ReadResult:
                 )
             )
     claim = None
-    if state.fields.get("unreadable"):
-        pass
+    if not state.complete:
+        pass  # named among the problems: the claim is not built from part of it
     elif not lines:
         problems.append(
             ReadProblem(
@@ -639,7 +623,7 @@ def _build(state: _ClaimState, source: str) -> ReadResult:
                 claim_id=state.claim_id,
                 where=state.position,
                 found="no payer",
-                expected="NM1*PR in the subscriber loop (2010BB), or SBR09 MA/MB",
+                expected="NM1*PR in the subscriber loop (2010BB), SBR09 MA/MB, or read_x12(..., payer=...)",
             )
         )
     else:
@@ -672,14 +656,20 @@ def _build(state: _ClaimState, source: str) -> ReadResult:
     )
 
 
-def read_x12(source: Source) -> Iterator[ReadResult]:
+def read_x12(source: Source, *, payer: str | None = None) -> Iterator[ReadResult]:
     """Read the claims of an X12 837P or 837I file, one :class:`ReadResult` each.
 
-    ``source`` is a path, the file's bytes, or an open file. The file is read as
-    a stream, one claim at a time. A file that does not start with an ISA segment
-    is refused at once with :class:`~passive_ig.readers.NotClaimsError`; anything
-    wrong inside a claim is a problem of that claim's result, and reading goes on.
+    ``source`` is a path, the file's bytes, or an open file; it is read as a
+    stream, one claim at a time. ``payer`` names the payer of a claim whose
+    subscriber loop names none. A file that does not start with an ISA segment is
+    refused at once, when this is called, with
+    :class:`~passive_ig.readers.NotClaimsError`; anything wrong inside a claim is a
+    problem of that claim's result, and reading goes on.
     """
-    text = open_text(source)
+    return read_text(open_text(source), payer=payer)
+
+
+def read_text(text: Text, *, payer: str | None = None) -> Iterator[ReadResult]:
+    """:func:`read_x12` on an opened source."""
     separators = _separators(text)
-    yield from _Reader(text.name, separators).read(_segments(text, separators))
+    return _Reader(text.name, separators, payer).read(_segments(text, separators))
