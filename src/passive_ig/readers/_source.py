@@ -20,18 +20,20 @@ Source = Union[str, "os.PathLike[str]", bytes, IO[str], IO[bytes]]
 """A path, the file's bytes, or an open file (text or binary)."""
 
 CHUNK = 1 << 16
+HEAD = 4096
 
 
 class Text:
-    """A source as decoded text, read in chunks; ``head`` is the first chunk."""
+    """A source as decoded text, read in chunks; ``head`` is its start (at least
+    4,096 characters, or all of a shorter text)."""
 
     def __init__(self, name: str, chunks: Iterator[str]) -> None:
         self.name = name
         self._chunks = chunks
         self.head = ""
-        for chunk in chunks:  # the first non-empty chunk
-            if chunk:
-                self.head = chunk
+        for chunk in chunks:  # enough to recognise the format (an ISA is 106 characters)
+            self.head += chunk
+            if len(self.head) >= HEAD:
                 break
         if self.head.startswith("\ufeff"):
             self.head = self.head[1:]

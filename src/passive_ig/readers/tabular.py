@@ -137,6 +137,7 @@ PRESETS: dict[str, Mapping[str, str] | _Wide] = {
 """The named column layouts ``read_csv(preset=...)`` knows."""
 
 _SPLIT = re.compile(r"[\s,;]+")
+_LETTERS = re.compile(r"^[A-La-l]{1,12}$")
 _SHADED_NDC = re.compile(r"^N4\s*([0-9-]{10,13})\s*(UN|ML|GR|F2|ME)\s*([0-9.]+)$", re.I)
 
 
@@ -192,8 +193,8 @@ class _Rows:
             for part in _SPLIT.split(text.strip()):
                 if part.isdigit():
                     pointers.append(int(part))
-                elif len(part) == 1 and part.upper() in "ABCDEFGHIJKL":
-                    pointers.append(ord(part.upper()) - ord("A") + 1)  # CMS-1500 24E letters
+                elif _LETTERS.match(part):  # CMS-1500 24E: letters A-L, e.g. "AB"
+                    pointers.extend(ord(letter) - ord("A") + 1 for letter in part.upper())
                 else:
                     self.problem(column, repr(part), "a diagnosis pointer: 1 to 12 or A to L")
             return tuple(pointers)
@@ -203,6 +204,10 @@ class _Rows:
 
 
 def _line(fields: dict[str, Any], rows: _Rows, columns: Mapping[str, str]) -> ClaimLine | None:
+    if fields.get("service_end") is not None and fields.get("service_end") == fields.get(
+        "date_of_service"
+    ):
+        del fields["service_end"]  # a period of one day is that day
     shaded = fields.get("ndc")
     if isinstance(shaded, str) and shaded[:2].upper() == "N4":
         match = _SHADED_NDC.match(shaded)

@@ -143,7 +143,7 @@ class _Line:
     position: str
     line_id: str | None
     fields: dict[str, object] = attrs.Factory(dict)
-    problems: list[ReadProblem] = attrs.Factory(list)
+    service: str = ""  # where its SV1 or SV2 is
     readable: bool = True
 
 
@@ -181,12 +181,7 @@ class _Reader:
     def problem(self, where: str, found: str, expected: str) -> None:
         claim_id = self.claim.claim_id if self.claim else None
         problem = ReadProblem(claim_id=claim_id, where=where, found=found, expected=expected)
-        if self.line is not None:
-            self.line.problems.append(problem)
-        elif self.claim is not None:
-            self.claim.problems.append(problem)
-        else:
-            self.orphans.append(problem)
+        (self.claim.problems if self.claim is not None else self.orphans).append(problem)
 
     def components(self, value: str) -> list[str]:
         return value.split(self.sep.component)
@@ -221,7 +216,11 @@ class _Reader:
                     self.start_claim(elements[:6], where)
                     assert self.claim is not None
                     self.claim.complete = False
-                elif tag in ("LX", "SV1", "SV2") and self.line is not None:
+                elif tag == "LX" and self.claim is not None:
+                    self.start_line(elements, where)
+                    assert self.line is not None
+                    self.line.readable = False
+                elif tag in ("SV1", "SV2") and self.line is not None:
                     self.line.readable = False
                 self.problem(
                     where, f"{len(elements) - 1} elements", f"at most {most} elements in {tag}"
@@ -261,11 +260,7 @@ class _Reader:
             elif tag == "HI" and self.claim is not None and self.line is None:
                 self.diagnosis_segment(elements, where)
             elif tag == "LX" and self.claim is not None:
-                self.line = _Line(
-                    position=where,
-                    line_id=elements[1] if len(elements) > 1 and elements[1] else None,
-                )
-                self.claim.lines.append(self.line)
+                self.start_line(elements, where)
             elif tag == "SV1" and self.line is not None:
                 self.professional_line(elements, where)
             elif tag == "SV2" and self.line is not None:
@@ -315,6 +310,12 @@ class _Reader:
             return "I"
         self.problem(where, f"version {version!r}", "005010X222 (837P) or 005010X223 (837I)")
         return self.kind
+
+    def start_line(self, elements: list[str], where: str) -> None:
+        assert self.claim is not None
+        line_id = elements[1] if len(elements) > 1 and elements[1] else None
+        self.line = _Line(position=where, line_id=line_id)
+        self.claim.lines.append(self.line)
 
     def hierarchy(self, elements: list[str], where: str) -> None:
         level = elements[3] if len(elements) > 3 else ""
@@ -437,6 +438,7 @@ class _Reader:
 
     def professional_line(self, elements: list[str], where: str) -> None:
         assert self.line is not None
+        self.line.service = where
         if len(elements) < 5:
             self.problem(
                 where,
@@ -460,6 +462,7 @@ class _Reader:
 
     def institutional_line(self, elements: list[str], where: str) -> None:
         assert self.line is not None
+        self.line.service = where
         if len(elements) < 2 or not elements[1]:
             self.problem(f"{where}01", "no revenue code", "SV201, a revenue code of 4 digits")
         else:
@@ -569,7 +572,6 @@ def _build(state: _ClaimState, source: str) -> ReadResult:
         (code_set,) = state.code_sets
     count = len(state.diagnoses)
     for line in state.lines:
-        problems.extend(line.problems)
         if not line.readable or "code" not in line.fields:
             if line.readable:
                 problems.append(
@@ -588,7 +590,7 @@ def _build(state: _ClaimState, source: str) -> ReadResult:
             problems.append(
                 ReadProblem(
                     claim_id=state.claim_id,
-                    where=f"{line.position} SV107",
+                    where=f"{line.service}07",
                     found=f"pointers {pointers}",
                     expected=f"pointers to the claim's {count} HI diagnoses",
                 )
