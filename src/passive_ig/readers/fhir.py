@@ -94,10 +94,13 @@ def _resources(text: Text) -> Iterator[tuple[str, Any]]:
             raise NotClaimsError(
                 text.name, f"FHIR JSON (an object with resourceType); {looks_like(head)}"
             )
+        numbered = ((n, line) for n, line in enumerate(lines, start=2) if line.strip())
+        after = next(numbered, None)
+        if after is None:  # a single resource on one line
+            yield "$", value
+            return
         yield "line 1 $", value
-        for number, line in enumerate(lines, start=2):
-            if not line.strip():
-                continue
+        for number, line in itertools.chain([after], numbered):
             try:
                 yield f"line {number} $", _json(line)
             except json.JSONDecodeError as exc:
@@ -123,7 +126,7 @@ def _claims(path: str, value: Any, name: str, payer: str | None) -> Iterator[Rea
         problem = ReadProblem(
             claim_id=None,
             where=path,
-            found=f"invalid JSON ({value.msg} at column {value.colno})",
+            found=f"invalid JSON ({value.msg})",
             expected="one FHIR resource as JSON on each line",
         )
         yield ReadResult(claim=None, claim_id=None, source=name, position=path, problems=(problem,))
