@@ -79,8 +79,52 @@ class _Wide:
     code: re.Pattern[str]  # group 1 is the line number
     line_diagnosis: re.Pattern[str] | None
     known: re.Pattern[str]
+    examples: tuple[str, ...]  # the column names, to suggest the nearest
+
+    def __attrs_post_init__(self) -> None:
+        assert all(self.known.match(name) for name in self.examples)
+
     payer: str = "Medicare"
     code_set: CodeSet = CodeSet.ICD9CM
+
+
+_CARRIER_LINE_FAMILIES = (
+    "PRF_PHYSN_NPI",
+    "TAX_NUM",
+    "HCPCS_CD",
+    "LINE_NCH_PMT_AMT",
+    "LINE_BENE_PTB_DDCTBL_AMT",
+    "LINE_BENE_PRMRY_PYR_PD_AMT",
+    "LINE_COINSRNC_AMT",
+    "LINE_ALOWD_CHRG_AMT",
+    "LINE_PRCSG_IND_CD",
+    "LINE_ICD9_DGNS_CD",
+)
+_OUTPATIENT_SINGLES = (
+    "DESYNPUF_ID",
+    "CLM_ID",
+    "SEGMENT",
+    "CLM_FROM_DT",
+    "CLM_THRU_DT",
+    "PRVDR_NUM",
+    "CLM_PMT_AMT",
+    "NCH_PRMRY_PYR_CLM_PD_AMT",
+    "AT_PHYSN_NPI",
+    "OP_PHYSN_NPI",
+    "OT_PHYSN_NPI",
+    "NCH_BENE_BLOOD_DDCTBL_LBLTY_AM",
+    "NCH_BENE_PTB_DDCTBL_AMT",
+    "NCH_BENE_PTB_COINSRNC_AMT",
+    "CLM_IP_ADMSN_DT",
+    "ADMTNG_ICD9_DGNS_CD",
+)
+
+
+def _numbered(singles: tuple[str, ...], *families: tuple[str, int]) -> tuple[str, ...]:
+    """The column names of a DE-SynPUF file: ``singles`` and ``FAMILY_1`` ... ``FAMILY_n``."""
+    return singles + tuple(
+        f"{family}_{n}" for family, count in families for n in range(1, count + 1)
+    )
 
 
 _CMS1500 = {
@@ -117,6 +161,11 @@ PRESETS: dict[str, Mapping[str, str] | _Wide] = {
             r"HCPCS_CD|LINE_NCH_PMT_AMT|LINE_BENE_PTB_DDCTBL_AMT|LINE_BENE_PRMRY_PYR_PD_AMT|"
             r"LINE_COINSRNC_AMT|LINE_ALOWD_CHRG_AMT|LINE_PRCSG_IND_CD|LINE_ICD9_DGNS_CD)_[0-9]+)$"
         ),
+        examples=_numbered(
+            ("DESYNPUF_ID", "CLM_ID", "CLM_FROM_DT", "CLM_THRU_DT"),
+            ("ICD9_DGNS_CD", 8),
+            *((family, 13) for family in _CARRIER_LINE_FAMILIES),
+        ),
     ),
     "synpuf-outpatient": _Wide(
         claim_id="CLM_ID",
@@ -132,6 +181,12 @@ PRESETS: dict[str, Mapping[str, str] | _Wide] = {
             r"NCH_BENE_BLOOD_DDCTBL_LBLTY_AM|NCH_BENE_PTB_DDCTBL_AMT|NCH_BENE_PTB_COINSRNC_AMT|"
             r"CLM_IP_ADMSN_DT|ADMTNG_ICD9_DGNS_CD|((ICD9_DGNS_CD|ICD9_PRCDR_CD|HCPCS_CD)_[0-9]+))$"
         ),
+        examples=_numbered(
+            _OUTPATIENT_SINGLES,
+            ("ICD9_DGNS_CD", 10),
+            ("ICD9_PRCDR_CD", 6),
+            ("HCPCS_CD", 45),
+        ),
     ),
 }
 """The named column layouts ``read_csv(preset=...)`` knows."""
@@ -141,8 +196,8 @@ _LETTERS = re.compile(r"^[A-La-l]{1,12}$")
 _SHADED_NDC = re.compile(r"^N4\s*([0-9-]{10,13})\s*(UN|ML|GR|F2|ME)\s*([0-9.]+)$", re.I)
 
 
-def _nearest(name: str, known: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.4)
+def _nearest(name: str, known: list[str] | tuple[str, ...], *, cutoff: float = 0.4) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=cutoff)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -513,11 +568,7 @@ def read_text(
                 what="CSV preset",
             )
         layout = PRESETS[name]
-        known = (
-            list(layout)
-            if not isinstance(layout, _Wide)
-            else [layout.claim_id, layout.patient_id, layout.start, layout.end, "HCPCS_CD_1"]
-        )
+        known = list(layout) if not isinstance(layout, _Wide) else list(layout.examples)
         for column in header:
             unknown = (
                 column not in layout
@@ -542,18 +593,18 @@ def read_text(
                     else next(c for c, f in layout.items() if f == needed)
                 )
                 raise InvalidInputError(
-                    name_of,
-                    f"a column of the {name} layout, required{_nearest(name_of, header)}",
-                    what="missing column",
+                    header,
+                    f"a header with the column {name_of!r}, which the {name} layout needs"
+                    + _nearest(name_of, header, cutoff=0.6),
+                    what="CSV header",
                 )
     if isinstance(layout, _Wide):
-        yield from _wide(reader, header, layout, text.name, payer)
-    else:
-        if "code" not in layout.values():
-            raise InvalidInputError(
-                dict(layout), "a mapping with a column for 'code'", what="column mapping"
-            )
-        yield from _long(reader, header, layout, text.name, payer)
+        return _wide(reader, header, layout, text.name, payer)
+    if "code" not in layout.values():
+        raise InvalidInputError(
+            dict(layout), "a mapping with a column for 'code'", what="column mapping"
+        )
+    return _long(reader, header, layout, text.name, payer)
 
 
 def guess_preset(header: list[str]) -> str:
