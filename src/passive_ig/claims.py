@@ -187,6 +187,22 @@ NDC_UNITS = ("UN", "ML", "GR", "F2", "ME")
 gram, international unit, milligram."""
 
 
+# what people write for each unit, to suggest the code (never taken silently)
+_NDC_UNIT_MEANING = {
+    "MG": "ME",
+    "MILLIGRAM": "ME",
+    "IU": "F2",
+    "G": "GR",
+    "GM": "GR",
+    "GRAM": "GR",
+    "EA": "UN",
+    "EACH": "UN",
+    "UNIT": "UN",
+    "MILLILITER": "ML",
+    "MILLILITRE": "ML",
+}
+
+
 def _ndc_unit(value: str | None) -> str | None:
     if value is None:
         return None
@@ -196,9 +212,9 @@ def _ndc_unit(value: str | None) -> str | None:
     text = value.strip().upper()
     if text in NDC_UNITS:
         return text
-    close = nearest(text, NDC_UNITS, limit=1)
+    close = _NDC_UNIT_MEANING.get(text) or next(iter(nearest(text, NDC_UNITS, limit=1)), None)
     if close:
-        expected += f"; did you mean {close[0]!r}?"
+        expected += f"; did you mean {close!r}?"
     raise _invalid(value, expected, "NDC unit")
 
 
