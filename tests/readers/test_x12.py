@@ -294,3 +294,17 @@ def test_a_file_that_is_not_x12_is_refused_at_once(data: bytes, message: str) ->
 def test_read_claims_guesses_x12(fixtures: Path) -> None:
     results = list(read_claims(fixtures / "ivig-837i.x12"))
     assert [r.claim_id for r in results] == ["PIG-I-0001"]
+
+
+def test_a_segment_count_that_does_not_match_se01_is_named(fixtures: Path) -> None:
+    text = _professional(fixtures).replace(
+        "LX*1~\nSV1*HC:96365*350.00*UN*1*11**1~\nDTP*472*D8*20240302~\n", ""
+    )
+    results = _read(text)
+    assert [r.claim_id for r in results] == ["PIG-0001", "PIG-0002", "PIG-0003", None]
+    loose = results[3]
+    assert loose.position == "segment 37 SE"
+    assert [str(p) for p in loose.problems] == [
+        "no claim: segment 37 SE01: found '38' segments; expected the number of segments "
+        "from ST to SE, 35: segments were lost or added"
+    ]

@@ -191,6 +191,7 @@ class _Reader:
     def read(self, segments: Iterator[tuple[str, bool]]) -> Iterator[ReadResult]:
         seen_iea = seen_se = False
         in_transaction = False
+        started = 0  # where the transaction set's ST is
         for index, (raw, terminated) in enumerate(segments, start=1):
             elements = raw.split(self.sep.element)
             tag = elements[0].strip()
@@ -231,7 +232,7 @@ class _Reader:
             elif tag == "IEA":
                 seen_iea = True
             elif tag == "ST":
-                in_transaction, seen_se = True, False
+                in_transaction, seen_se, started = True, False, index
                 if len(elements) > 1 and elements[1] != "837":
                     self.problem(
                         where, f"transaction set {elements[1]!r}", "837 (health care claim)"
@@ -245,6 +246,15 @@ class _Reader:
                 yield from self.finish()
                 in_transaction, seen_se = False, True
                 self.in_subscriber = False
+                count = elements[1] if len(elements) > 1 else ""
+                if started and count != str(index - started + 1):
+                    self.problem(
+                        f"{where}01",
+                        f"{count!r} segments",
+                        f"the number of segments from ST to SE, {index - started + 1}: "
+                        "segments were lost or added",
+                    )
+                yield from self.loose(where)
             elif tag == "HL":
                 yield from self.finish()
                 self.hierarchy(elements, where)
@@ -294,13 +304,14 @@ class _Reader:
                 "the interchange to end with IEA: the file is truncated",
             )
         yield from self.finish()
+        yield from self.loose("end of file")
+
+    def loose(self, position: str) -> Iterator[ReadResult]:
+        """A result for the problems outside any claim, if there are any."""
         if self.orphans:
+            problems, self.orphans = tuple(self.orphans), []
             yield ReadResult(
-                claim=None,
-                claim_id=None,
-                source=self.name,
-                position="end of file",
-                problems=tuple(self.orphans),
+                claim=None, claim_id=None, source=self.name, position=position, problems=problems
             )
 
     def version_kind(self, version: str, where: str) -> str:
