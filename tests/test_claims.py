@@ -367,9 +367,12 @@ def test_new_fields_round_trip_through_dicts() -> None:
     )
     claim = Claim(payer="Medicare", lines=(line,), diagnoses=("D80.0",), claim_id="C1")
     data = claim.to_dict()
-    assert data["lines"][0]["units"] == "2.5"  # a Decimal is written as a string, exactly
+    assert data["lines"][0]["units"] == 2.5  # a JSON number, as the input takes it
     assert Claim.from_dict(data) == claim
     assert ClaimLine.from_dict({"code": "J1459", "units": 1.5}).units == decimal.Decimal("1.5")
+    with pytest.raises(InvalidInputError) as info:
+        ClaimLine.from_dict({"code": "J1459", "units": "1.5"})
+    assert "($.units: expected a number, got a string ('1.5'))" in str(info.value)
 
 
 def test_a_line_with_fractional_units_is_checked_not_refused() -> None:

@@ -199,12 +199,18 @@ def _is_count(tp: object) -> bool:
 
 
 def _structure_count(obj: object, _: type) -> object:
-    """A count that may be fractional (claim-line units): a JSON number, or a decimal
-    string as :meth:`unstructure` writes a Decimal. Anything else goes on to the
-    field's own converter, which refuses it with the field's name."""
-    if isinstance(obj, str) and _DECIMAL.match(obj):
-        return decimal.Decimal(obj)
+    """A count that may be fractional (claim-line units): a JSON number, passed on
+    to the field's own converter (a whole number becomes an int, a fraction a
+    Decimal, a bad value is refused there with the field's name)."""
+    if isinstance(obj, bool) or not isinstance(obj, (int, float)):
+        raise _Rejected(f"expected a number, got {_json_name(obj)} ({obj!r})")
     return obj
+
+
+def _unstructure_count(value: int | decimal.Decimal | None) -> int | float | None:
+    # a JSON number, as the input takes it; units carry a few decimals at most,
+    # which a float keeps exactly (Decimal('2.5') -> 2.5 -> Decimal('2.5'))
+    return float(value) if isinstance(value, decimal.Decimal) else value
 
 
 def _make_converter() -> cattrs.Converter:
@@ -225,6 +231,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_hook)
     conv.register_structure_hook_factory(_has_not_available, _not_available_union_hook)
     conv.register_structure_hook_func(_is_count, _structure_count)
+    conv.register_unstructure_hook_func(_is_count, _unstructure_count)
     conv.register_structure_hook(NotAvailable, _structure_not_available)
     conv.register_unstructure_hook(NotAvailable, _unstructure_not_available)
     return conv
