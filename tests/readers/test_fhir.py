@@ -178,6 +178,17 @@ def test_no_items_and_no_insurer_mean_no_claim(fixtures: Path) -> None:
     assert given.claim.payer == "Aetna"
 
 
+def test_an_item_without_a_sequence_is_read_and_named(fixtures: Path) -> None:
+    resource = _claim(fixtures)
+    del resource["item"][2]["sequence"]
+    (result,) = _read(resource)
+    assert result.claim is not None
+    assert [line.line_id for line in result.claim.lines] == ["1", "2", None]
+    assert [str(p) for p in result.problems] == [
+        "claim 'claim-pig-0001': $.item[2].sequence: found None; expected the item's sequence, 1 or more"
+    ]
+
+
 def test_the_claim_id_falls_back_to_the_identifier(fixtures: Path) -> None:
     resource = _claim(fixtures)
     del resource["id"]

@@ -343,8 +343,10 @@ class _Resource:
     ) -> ClaimLine | None:
         fields: dict[str, Any] = {}
         sequence = item.get("sequence")
-        if isinstance(sequence, int) and not isinstance(sequence, bool):
+        if isinstance(sequence, int) and not isinstance(sequence, bool) and sequence > 0:
             fields["line_id"] = str(sequence)
+        else:
+            self.problem(f"{where}.sequence", repr(sequence), "the item's sequence, 1 or more")
         product = item.get("productOrService")
         codings = _codings(product)
         procedures = [

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -175,6 +175,9 @@ class _Reader:
         self.claim: _ClaimState | None = None
         self.line: _Line | None = None
         self.orphans: list[ReadProblem] = []  # problems outside any claim
+        self.done: list[ReadResult] = []  # results ready to hand out
+        self.seen_iea = self.seen_se = self.in_transaction = False
+        self.started = 0  # where the transaction set's ST is
 
     # ----------------------------------------------------------------- helpers
 
@@ -189,13 +192,12 @@ class _Reader:
     # ----------------------------------------------------------------- segments
 
     def read(self, segments: Iterator[tuple[str, bool]]) -> Iterator[ReadResult]:
-        seen_iea = seen_se = False
-        in_transaction = False
-        started = 0  # where the transaction set's ST is
+        handlers = self.handlers()
+        split, done = str.split, self.done
+        separator = self.sep.element
         for index, (raw, terminated) in enumerate(segments, start=1):
-            elements = raw.split(self.sep.element)
+            elements = split(raw, separator)
             tag = elements[0].strip()
-            where = f"segment {index} {tag}"
             if not terminated:
                 self.problem(
                     f"segment {index}",
@@ -203,86 +205,93 @@ class _Reader:
                     f"segments ending in {self.sep.segment!r}: the file is truncated",
                 )
                 break
-            if not _SEGMENT_ID.match(tag):
-                self.problem(
-                    f"segment {index}",
-                    f"{raw[:40]!r}",
-                    "a segment id of 2 or 3 capital letters or digits: a malformed segment",
-                )
-                continue
+            handler = handlers.get(tag)
+            if handler is None:
+                if not _SEGMENT_ID.match(tag):
+                    self.problem(
+                        f"segment {index}",
+                        f"{raw[:40]!r}",
+                        "a segment id of 2 or 3 capital letters or digits: a malformed segment",
+                    )
+                continue  # a segment the claim fields do not come from
+            where = f"segment {index} {tag}"
             most = _MAX_ELEMENTS.get(tag)
             if most is not None and len(elements) - 1 > most:
-                if tag == "CLM":  # a claim begins, but its CLM cannot be trusted
-                    yield from self.finish()
-                    self.start_claim(elements[:6], where)
-                    assert self.claim is not None
-                    self.claim.complete = False
-                elif tag == "LX" and self.claim is not None:
-                    self.start_line(elements, where)
-                    assert self.line is not None
-                    self.line.readable = False
-                elif tag in ("SV1", "SV2") and self.line is not None:
-                    self.line.readable = False
-                self.problem(
-                    where, f"{len(elements) - 1} elements", f"at most {most} elements in {tag}"
-                )
-                continue
-            if tag == "ISA":
-                seen_iea = False
-            elif tag == "IEA":
-                seen_iea = True
-            elif tag == "ST":
-                in_transaction, seen_se, started = True, False, index
-                if len(elements) > 1 and elements[1] != "837":
-                    self.problem(
-                        where, f"transaction set {elements[1]!r}", "837 (health care claim)"
-                    )
-                version = elements[3] if len(elements) > 3 else ""
-                self.kind = self.version_kind(version, where)
-            elif tag == "GS":
-                version = elements[8] if len(elements) > 8 else ""
-                self.kind = self.version_kind(version, where)
-            elif tag == "SE":
-                yield from self.finish()
-                in_transaction, seen_se = False, True
-                self.in_subscriber = False
-                count = elements[1] if len(elements) > 1 else ""
-                if started and count != str(index - started + 1):
-                    self.problem(
-                        f"{where}01",
-                        f"{count!r} segments",
-                        f"the number of segments from ST to SE, {index - started + 1}: "
-                        "segments were lost or added",
-                    )
-                yield from self.loose(where)
-            elif tag == "HL":
-                yield from self.finish()
-                self.hierarchy(elements, where)
-            elif tag == "SBR" and self.claim is None:
-                self.filing = elements[9] if len(elements) > 9 and elements[9] else None
-            elif tag == "SBR":  # loop 2320: another payer's subscriber, not this claim's payer
-                self.line = None
-            elif tag == "NM1":
-                self.name_segment(elements, where)
-            elif tag == "CLM":
-                yield from self.finish()
-                self.start_claim(elements, where)
-            elif tag == "HI" and self.claim is not None and self.line is None:
-                self.diagnosis_segment(elements, where)
-            elif tag == "LX" and self.claim is not None:
-                self.start_line(elements, where)
-            elif tag == "SV1" and self.line is not None:
-                self.professional_line(elements, where)
-            elif tag == "SV2" and self.line is not None:
-                self.institutional_line(elements, where)
-            elif tag == "DTP" and self.line is not None:
-                self.line_date(elements, where)
-            elif tag == "LIN" and self.line is not None:
-                self.drug(elements, where)
-            elif tag == "CTP" and self.line is not None:
-                self.drug_quantity(elements, where)
-        # the end of the file
-        if in_transaction or not seen_se:
+                self.too_many(tag, elements, where, most)
+            else:
+                handler(elements, where, index)
+            if done:
+                yield from done
+                done.clear()
+        self.end_of_file()
+        yield from done
+
+    def handlers(self) -> dict[str, Callable[[list[str], str, int], None]]:
+        return {
+            "ISA": self.on_isa,
+            "IEA": self.on_iea,
+            "GS": self.on_gs,
+            "ST": self.on_st,
+            "SE": self.on_se,
+            "HL": self.on_hl,
+            "SBR": self.on_sbr,
+            "NM1": self.on_nm1,
+            "CLM": self.on_clm,
+            "HI": self.on_hi,
+            "LX": self.on_lx,
+            "SV1": self.on_sv1,
+            "SV2": self.on_sv2,
+            "DTP": self.on_dtp,
+            "LIN": self.on_lin,
+            "CTP": self.on_ctp,
+        }
+
+    def too_many(self, tag: str, elements: list[str], where: str, most: int) -> None:
+        if tag == "CLM":  # a claim begins, but its CLM cannot be trusted
+            self.finish()
+            self.start_claim(elements[:6], where)
+            assert self.claim is not None
+            self.claim.complete = False
+        elif tag == "LX" and self.claim is not None:
+            self.start_line(elements, where)
+            assert self.line is not None
+            self.line.readable = False
+        elif tag in ("SV1", "SV2") and self.line is not None:
+            self.line.readable = False
+        self.problem(where, f"{len(elements) - 1} elements", f"at most {most} elements in {tag}")
+
+    # ----------------------------------------------------------------- envelope
+
+    def on_isa(self, elements: list[str], where: str, index: int) -> None:
+        self.seen_iea = False
+
+    def on_iea(self, elements: list[str], where: str, index: int) -> None:
+        self.seen_iea = True
+
+    def on_gs(self, elements: list[str], where: str, index: int) -> None:
+        self.kind = self.version_kind(elements[8] if len(elements) > 8 else "", where)
+
+    def on_st(self, elements: list[str], where: str, index: int) -> None:
+        self.in_transaction, self.seen_se, self.started = True, False, index
+        if len(elements) > 1 and elements[1] != "837":
+            self.problem(where, f"transaction set {elements[1]!r}", "837 (health care claim)")
+        self.kind = self.version_kind(elements[3] if len(elements) > 3 else "", where)
+
+    def on_se(self, elements: list[str], where: str, index: int) -> None:
+        self.finish()
+        self.in_transaction, self.seen_se, self.in_subscriber = False, True, False
+        count = elements[1] if len(elements) > 1 else ""
+        if self.started and count != str(index - self.started + 1):
+            self.problem(
+                f"{where}01",
+                f"{count!r} segments",
+                f"the number of segments from ST to SE, {index - self.started + 1}: "
+                "segments were lost or added",
+            )
+        self.loose(where)
+
+    def end_of_file(self) -> None:
+        if self.in_transaction or not self.seen_se:
             if self.claim is not None:
                 self.claim.complete = False
                 self.line = None
@@ -297,21 +306,74 @@ class _Reader:
                     "no SE segment",
                     "the transaction set to end with SE, then GE and IEA: the file is truncated",
                 )
-        elif not seen_iea:
+        elif not self.seen_iea:
             self.problem(
                 "end of file",
                 "no IEA segment",
                 "the interchange to end with IEA: the file is truncated",
             )
-        yield from self.finish()
-        yield from self.loose("end of file")
+        self.finish()
+        self.loose("end of file")
 
-    def loose(self, position: str) -> Iterator[ReadResult]:
+    # ----------------------------------------------------------------- loops
+
+    def on_hl(self, elements: list[str], where: str, index: int) -> None:
+        self.finish()
+        self.hierarchy(elements, where)
+
+    def on_sbr(self, elements: list[str], where: str, index: int) -> None:
+        if self.claim is None:  # 2000B: the subscriber's claim filing indicator
+            self.filing = elements[9] if len(elements) > 9 and elements[9] else None
+        else:  # loop 2320: another payer's subscriber, not this claim's payer
+            self.line = None
+
+    def on_nm1(self, elements: list[str], where: str, index: int) -> None:
+        self.name_segment(elements, where)
+
+    def on_clm(self, elements: list[str], where: str, index: int) -> None:
+        self.finish()
+        self.start_claim(elements, where)
+
+    def on_hi(self, elements: list[str], where: str, index: int) -> None:
+        if self.claim is not None and self.line is None:
+            self.diagnosis_segment(elements, where)
+
+    def on_lx(self, elements: list[str], where: str, index: int) -> None:
+        if self.claim is not None:
+            self.start_line(elements, where)
+
+    def on_sv1(self, elements: list[str], where: str, index: int) -> None:
+        if self.line is not None:
+            self.professional_line(elements, where)
+
+    def on_sv2(self, elements: list[str], where: str, index: int) -> None:
+        if self.line is not None:
+            self.institutional_line(elements, where)
+
+    def on_dtp(self, elements: list[str], where: str, index: int) -> None:
+        if self.line is not None:
+            self.line_date(elements, where)
+
+    def on_lin(self, elements: list[str], where: str, index: int) -> None:
+        if self.line is not None:
+            self.drug(elements, where)
+
+    def on_ctp(self, elements: list[str], where: str, index: int) -> None:
+        if self.line is not None:
+            self.drug_quantity(elements, where)
+
+    def loose(self, position: str) -> None:
         """A result for the problems outside any claim, if there are any."""
         if self.orphans:
             problems, self.orphans = tuple(self.orphans), []
-            yield ReadResult(
-                claim=None, claim_id=None, source=self.name, position=position, problems=problems
+            self.done.append(
+                ReadResult(
+                    claim=None,
+                    claim_id=None,
+                    source=self.name,
+                    position=position,
+                    problems=problems,
+                )
             )
 
     def version_kind(self, version: str, where: str) -> str:
@@ -551,10 +613,11 @@ class _Reader:
 
     # ----------------------------------------------------------------- building
 
-    def finish(self) -> Iterator[ReadResult]:
+    def finish(self) -> None:
+        """The claim being read is complete: build it."""
         state, self.claim, self.line = self.claim, None, None
         if state is not None:
-            yield _build(state, self.name)
+            self.done.append(_build(state, self.name))
 
 
 def _date(text: str) -> dt.date | None:
