@@ -224,3 +224,27 @@ def test_tabs_and_semicolons_are_guessed() -> None:
     assert result.ok
     (result,) = read_csv(io.StringIO(text.replace("\t", ";")))
     assert result.ok
+
+
+def test_each_refused_value_is_named_and_the_line_kept() -> None:
+    text = (
+        "claim_id,payer,code,units,date_of_service,service_end,revenue_code,ndc_unit\n"
+        "A1,Aetna,J1459,-1,2024-03-02,2024-03-01,636,MG\n"
+    )
+    (result,) = read_csv(io.StringIO(text))
+    assert result.claim is not None
+    (line,) = result.claim.lines
+    assert (line.code, line.date_of_service) == ("J1459", dt.date(2024, 3, 2))
+    assert (line.units, line.service_end, line.revenue_code, line.ndc_unit) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert [(p.where, p.found) for p in result.problems] == [
+        ("row 2, column units", "Decimal('-1')"),
+        ("row 2, column ndc_unit", "'MG'"),
+        ("row 2, column revenue_code", "'636'"),
+        ("row 2, column service_end", "datetime.date(2024, 3, 1)"),
+    ]
+    assert result.problems[1].expected.endswith("did you mean 'ME'?")

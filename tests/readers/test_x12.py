@@ -167,17 +167,29 @@ def test_a_bad_claim_does_not_stop_the_others(fixtures: Path) -> None:
     assert results[2].ok
 
 
-def test_a_line_that_cannot_be_read_is_left_out_and_named(fixtures: Path) -> None:
+def test_a_value_the_line_refuses_is_left_out_and_named(fixtures: Path) -> None:
     text = _professional(fixtures).replace(
         "SV1*HC:96366*150.00*UN*2*", "SV1*HC:96366*150.00*UN*-2*"
     )
     first = _read(text)[0]
     assert first.claim is not None
-    assert [line.line_id for line in first.claim.lines] == ["1", "2"]
+    assert [line.line_id for line in first.claim.lines] == ["1", "2", "3"]
+    assert first.claim.lines[2].units is None
     assert not first.ok
     assert [str(p) for p in first.problems] == [
-        "claim 'PIG-0001': segment 23 LX: found Decimal('-2'); expected unit count: a number of "
+        "claim 'PIG-0001': segment 24 SV104: found Decimal('-2'); expected unit count: a number of "
         "units, 0 to 1,000,000,000: an int, a decimal.Decimal or a finite float, e.g. 70"
+    ]
+
+
+def test_a_line_without_a_code_is_left_out_and_named(fixtures: Path) -> None:
+    text = _professional(fixtures).replace("SV1*HC:96366*", "SV1*HC*")
+    first = _read(text)[0]
+    assert first.claim is not None
+    assert [line.line_id for line in first.claim.lines] == ["1", "2"]
+    assert [str(p) for p in first.problems] == [
+        "claim 'PIG-0001': segment 24 SV101: found 'HC'; expected HC and a procedure code, "
+        "e.g. 'HC:90283'"
     ]
 
 

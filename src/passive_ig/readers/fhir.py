@@ -37,6 +37,7 @@ from typing import Any
 from ..claims import Claim, ClaimLine
 from ..codes import parse_iso_date, validate_bill_type, validate_ndc
 from ..errors import InvalidInputError
+from ._build import build_line
 from ._result import CodeSet, NotClaimsError, ReadProblem, ReadResult
 from ._source import Source, Text, looks_like, open_text
 
@@ -408,22 +409,11 @@ class _Resource:
         return self.build(fields, where)
 
     def build(self, fields: dict[str, Any], where: str) -> ClaimLine | None:
-        # a field the line refuses (a revenue code of 1 digit, ...) is named and left
-        # out; the line is built from the rest
-        for _ in range(len(fields)):
-            try:
-                return ClaimLine(**fields)
-            except InvalidInputError as exc:
-                name = _field_of(exc, fields)
-                self.problem(
-                    f"{where}.{_PATHS.get(name, name)}" if name else where,
-                    repr(exc.value),
-                    f"{exc.what}: {exc.expected}",
-                )
-                if name is None or name == "code":
-                    return None
-                del fields[name]
-        return None  # pragma: no cover
+        def refused(field: str, exc: InvalidInputError) -> None:
+            path = f"{where}.{_PATHS.get(field, field)}"
+            self.problem(path, repr(exc.value), f"{exc.what}: {exc.expected}")
+
+        return build_line(fields, refused)
 
     def ndc(self, item: dict[str, Any], where: str, fields: dict[str, Any]) -> None:
         product = item.get("productOrService") or {}
@@ -507,27 +497,20 @@ class _Resource:
                 fields["service_end"] = end
 
 
-_PATHS = {
+_PATHS = {  # where in an item each line field comes from
+    "line_id": "sequence",
+    "code": "productOrService",
+    "modifiers": "modifier",
     "units": "quantity.value",
     "revenue_code": "revenue",
     "place_of_service": "locationCodeableConcept",
+    "date_of_service": "servicedDate",
     "service_end": "servicedPeriod.end",
+    "diagnosis_pointers": "diagnosisSequence",
+    "ndc": "productOrService",
     "ndc_quantity": "detail.quantity.value",
-    "modifiers": "modifier",
+    "ndc_unit": "detail.quantity.code",
 }
-_WHAT = {
-    "unit count": "units",
-    "revenue code": "revenue_code",
-    "NDC quantity": "ndc_quantity",
-    "NDC unit": "ndc_unit",
-    "end of the service period": "service_end",
-    "place of service": "place_of_service",
-}
-
-
-def _field_of(exc: InvalidInputError, fields: Mapping[str, Any]) -> str | None:
-    name = _WHAT.get(exc.what)
-    return name if name in fields else None
 
 
 def _sequence(entry: Mapping[str, Any], index: int) -> tuple[int, int]:

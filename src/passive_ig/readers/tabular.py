@@ -37,6 +37,7 @@ import attrs
 from ..claims import Claim, ClaimLine
 from ..codes import parse_iso_date
 from ..errors import InvalidInputError
+from ._build import build_line
 from ._result import CodeSet, NotClaimsError, ReadProblem, ReadResult
 from ._source import Source, Text, looks_like, open_text
 
@@ -269,29 +270,11 @@ def _line(fields: dict[str, Any], rows: _Rows, columns: Mapping[str, str]) -> Cl
         if match:
             fields["ndc"], fields["ndc_unit"] = match.group(1), match.group(2).upper()
             fields["ndc_quantity"] = decimal.Decimal(match.group(3))
-    while True:
-        try:
-            return ClaimLine(**fields)
-        except InvalidInputError as exc:
-            name = next((f for f in fields if _LABEL.get(f) == exc.what), None)
-            column = columns.get(name or "", name or "")
-            rows.problem(column, repr(exc.value), f"{exc.what}: {exc.expected}")
-            if name is None or name == "code":
-                return None
-            del fields[name]
 
+    def refused(field: str, exc: InvalidInputError) -> None:
+        rows.problem(columns.get(field, field), repr(exc.value), f"{exc.what}: {exc.expected}")
 
-_LABEL = {
-    "units": "unit count",
-    "ndc": "NDC",
-    "ndc_quantity": "NDC quantity",
-    "ndc_unit": "NDC unit",
-    "revenue_code": "revenue code",
-    "service_end": "end of the service period",
-    "dose_mg": "dose in mg",
-    "discarded_mg": "discarded amount in mg",
-    "diagnosis_pointers": "diagnosis pointer",
-}
+    return build_line(fields, refused)
 
 
 def _claim(
@@ -334,7 +317,6 @@ def _claim(
                 patient_id=state.get("patient_id"),
                 bill_type=state.get("bill_type"),
                 prior_authorization=state.get("prior_authorization"),
-                date_of_service=state.get("claim_date"),
             )
         except InvalidInputError as exc:
             rows.problems.append(

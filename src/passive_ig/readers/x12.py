@@ -33,6 +33,7 @@ import attrs
 from ..claims import Claim, ClaimLine
 from ..codes import validate_ndc
 from ..errors import InvalidInputError
+from ._build import build_line
 from ._result import CodeSet, NotClaimsError, ReadProblem, ReadResult
 from ._source import Source, Text, looks_like, open_text
 
@@ -143,8 +144,13 @@ class _Line:
     position: str
     line_id: str | None
     fields: dict[str, object] = attrs.Factory(dict)
+    places: dict[str, str] = attrs.Factory(dict)  # where each field's value was read
     service: str = ""  # where its SV1 or SV2 is
     readable: bool = True
+
+    def set(self, field: str, value: object, place: str) -> None:
+        self.fields[field] = value
+        self.places[field] = place
 
 
 @attrs.define
@@ -160,6 +166,7 @@ class _ClaimState:
     lines: list[_Line] = attrs.Factory(list)
     problems: list[ReadProblem] = attrs.Factory(list)
     complete: bool = True  # False when the file ends inside the claim or CLM is unreadable
+    diagnosis_position: str = ""  # where its (last) HI is
 
 
 class _Reader:
@@ -461,6 +468,7 @@ class _Reader:
 
     def diagnosis_segment(self, elements: list[str], where: str) -> None:
         assert self.claim is not None
+        self.claim.diagnosis_position = where
         for number, element in enumerate(elements[1:], start=1):
             if not element:
                 continue
@@ -495,8 +503,8 @@ class _Reader:
             self.problem(place, repr(composite), "HC and a procedure code, e.g. 'HC:90283'")
             self.line.readable = False
             return
-        self.line.fields["code"] = code
-        self.line.fields["modifiers"] = tuple(m for m in parts[2:6] if m)
+        self.line.set("code", code, place)
+        self.line.set("modifiers", tuple(m for m in parts[2:6] if m), place)
 
     def units(self, basis: str, quantity: str, place: str) -> None:
         assert self.line is not None
@@ -505,7 +513,7 @@ class _Reader:
         if not quantity:
             return
         try:
-            self.line.fields["units"] = decimal.Decimal(quantity)
+            self.line.set("units", decimal.Decimal(quantity), place)
         except decimal.InvalidOperation:
             self.problem(place, repr(quantity), "a quantity such as '1' or '1.00'")
 
@@ -523,7 +531,7 @@ class _Reader:
         self.procedure(elements[1], f"{where}01")
         self.units(elements[3], elements[4], f"{where}04")
         if len(elements) > 5 and elements[5]:
-            self.line.fields["place_of_service"] = elements[5]
+            self.line.set("place_of_service", elements[5], f"{where}05")
         if len(elements) > 7 and elements[7]:
             pointers = []
             for pointer in self.components(elements[7]):
@@ -531,7 +539,7 @@ class _Reader:
                     pointers.append(int(pointer))
                 else:
                     self.problem(f"{where}07", repr(pointer), "a diagnosis pointer from 1 to 12")
-            self.line.fields["diagnosis_pointers"] = tuple(pointers)
+            self.line.set("diagnosis_pointers", tuple(pointers), f"{where}07")
 
     def institutional_line(self, elements: list[str], where: str) -> None:
         assert self.line is not None
@@ -539,7 +547,7 @@ class _Reader:
         if len(elements) < 2 or not elements[1]:
             self.problem(f"{where}01", "no revenue code", "SV201, a revenue code of 4 digits")
         else:
-            self.line.fields["revenue_code"] = elements[1]
+            self.line.set("revenue_code", elements[1], f"{where}01")
         if len(elements) < 3 or not elements[2]:
             self.problem(
                 f"{where}02",
@@ -565,7 +573,7 @@ class _Reader:
             if day is None:
                 self.problem(f"{where}03", repr(value), "a date as CCYYMMDD, e.g. '20240301'")
             else:
-                self.line.fields["date_of_service"] = day
+                self.line.set("date_of_service", day, f"{where}03")
         elif form == "RD8":
             start, _, end = value.partition("-")
             first, last = _date(start), _date(end)
@@ -580,9 +588,9 @@ class _Reader:
                     f"{where}03", repr(value), "a period whose end is on or after its start"
                 )
             else:
-                self.line.fields["date_of_service"] = first
+                self.line.set("date_of_service", first, f"{where}03")
                 if last != first:
-                    self.line.fields["service_end"] = last
+                    self.line.set("service_end", last, f"{where}03")
         else:
             self.problem(f"{where}02", f"date format {form!r}", "D8 (a date) or RD8 (a period)")
 
@@ -594,7 +602,7 @@ class _Reader:
             self.problem(f"{where}02", f"qualifier {qualifier!r}", "N4 (an NDC in 5-4-2 form)")
             return
         try:
-            self.line.fields["ndc"] = validate_ndc(value)
+            self.line.set("ndc", validate_ndc(value), f"{where}03")
         except InvalidInputError as exc:
             self.problem(f"{where}03", repr(value), exc.expected)
 
@@ -603,11 +611,11 @@ class _Reader:
         quantity = elements[4] if len(elements) > 4 else ""
         unit = self.components(elements[5])[0] if len(elements) > 5 and elements[5] else ""
         try:
-            self.line.fields["ndc_quantity"] = decimal.Decimal(quantity)
+            self.line.set("ndc_quantity", decimal.Decimal(quantity), f"{where}04")
         except decimal.InvalidOperation:
             self.problem(f"{where}04", repr(quantity), "the drug quantity, e.g. '10'")
         if unit in _NDC_UNITS:
-            self.line.fields["ndc_unit"] = unit
+            self.line.set("ndc_unit", unit, f"{where}05")
         else:
             self.problem(f"{where}05", repr(unit), "a unit of measure: UN, ML, GR, F2 or ME")
 
@@ -637,7 +645,7 @@ def _build(state: _ClaimState, source: str) -> ReadResult:
         problems.append(
             ReadProblem(
                 claim_id=state.claim_id,
-                where=f"{state.position} HI",
+                where=state.diagnosis_position,
                 found="both ICD-9-CM (BK/BF) and ICD-10-CM (ABK/ABF) qualifiers",
                 expected="one code set per claim",
             )
@@ -670,17 +678,21 @@ def _build(state: _ClaimState, source: str) -> ReadResult:
                 )
             )
             fields["diagnosis_pointers"] = kept
-        try:
-            lines.append(ClaimLine(line_id=line.line_id, **fields))  # type: ignore[arg-type]
-        except InvalidInputError as exc:
+        fields["line_id"] = line.line_id
+
+        def refused(field: str, exc: InvalidInputError, line: _Line = line) -> None:
             problems.append(
                 ReadProblem(
                     claim_id=state.claim_id,
-                    where=line.position,
+                    where=line.places.get(field, line.position),
                     found=repr(exc.value),
                     expected=f"{exc.what}: {exc.expected}",
                 )
             )
+
+        built = build_line(fields, refused)
+        if built is not None:
+            lines.append(built)
     claim = None
     if not state.complete:
         pass  # named among the problems: the claim is not built from part of it
