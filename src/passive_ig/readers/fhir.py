@@ -65,6 +65,7 @@ PLACE_OF_SERVICE_SYSTEMS = frozenset(
     {
         "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set",
         "http://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set",
+        "http://terminology.hl7.org/CodeSystem/CMSPlaceofServiceCodes",
         "https://bluebutton.cms.gov/resources/variables/line_place_of_srvc_cd",
     }
 )
