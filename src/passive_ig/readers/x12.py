@@ -19,6 +19,18 @@ It maps what a coding check needs and names everything else it could not map.
 2400 DTP*472 D8/RD8        ``date_of_service`` and ``service_end``
 2410 LIN*N4, CTP           ``ndc``, ``ndc_quantity``, ``ndc_unit``
 =========================  ==============================================
+
+Limits, each deliberate:
+
+* A patient who is a dependent (loop 2000C, HL level 23) has no member id of
+  their own in 005010; ``patient_id`` is then the subscriber's.
+* Claim-level dates (2300 DTP, e.g. 434 statement dates) are not a date of
+  service; a line without DTP*472 has none, and the check says so.
+* An 837I line with a revenue code and no HCPCS/CPT code (room and board, ...)
+  is not a service the checks judge: it is named among the problems and left out.
+* Several interchanges in one file must share the first ISA's separators.
+* Segments are counted from ISA = 1 across the file (``"segment 37 SV1"``);
+  elements as the guides name them (``SV107``).
 """
 
 from __future__ import annotations
