@@ -52,7 +52,10 @@ def test_a_byte_order_mark_and_leading_space_are_passed_over(fixtures: Path) -> 
         (b'{"claims": []}', "it is JSON without a FHIR resourceType"),
         (b"", "it is empty"),
         (b"Dear biller: please find attached", "it starts 'Dear biller: please find attached'"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "byte 0 of a block is not UTF-8 (a binary file?)"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00",
+            "byte 0 is not UTF-8 (a binary file, or another encoding: pass encoding=...)",
+        ),
     ],
 )
 def test_what_is_no_claims_format_is_refused_with_what_it_looked_like(

@@ -248,3 +248,39 @@ def test_each_refused_value_is_named_and_the_line_kept() -> None:
         ("row 2, column service_end", "datetime.date(2024, 3, 1)"),
     ]
     assert result.problems[1].expected.endswith("did you mean 'ME'?")
+
+
+def test_an_export_in_another_encoding() -> None:
+    data = "claim_id,payer,patient_id,code\nA1,Aetna,Zoë,J1459\n".encode("cp1252")
+    with pytest.raises(NotClaimsError) as info:
+        read_csv(data)
+    assert str(info.value) == (
+        "'<bytes>' is not a valid claims file: expected UTF-8 text; byte 42 is not UTF-8 "
+        "(a binary file, or another encoding: pass encoding=...)"
+    )
+
+    class Trickle(io.RawIOBase):  # 5 bytes at a time: the offset is counted across blocks
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def readable(self) -> bool:
+            return True
+
+        def read(self, size: int = -1) -> bytes:
+            chunk, self.data = self.data[:5], self.data[5:]
+            return chunk
+
+    utf8 = "claim_id,payer,patient_id,code\nA1,Aetna,XXZoë,J1459\n".encode()
+    assert utf8[44:46] == "ë".encode()  # across the blocks 40-44 and 45-49
+    broken = utf8[:45] + b"\xff" + utf8[45:]  # the second byte of "ë" is not what follows
+    with pytest.raises(NotClaimsError) as info:
+        list(read_csv(Trickle(broken)))
+    assert "expected UTF-8 text; byte 44 is not UTF-8" in str(info.value)  # where "ë" starts
+    (result,) = read_claims(data, encoding="cp1252")
+    assert result.claim is not None
+    assert result.claim.patient_id == "Zoë"
+    with pytest.raises(NotClaimsError) as info:
+        read_csv(data, encoding="klingon")
+    assert str(info.value) == (
+        "'klingon' is not a valid encoding: expected a text encoding Python knows, e.g. 'cp1252'"
+    )

@@ -97,6 +97,7 @@ def read_claims(
     payer: str | None = None,
     preset: str | None = None,
     columns: Mapping[str, str] | None = None,
+    encoding: str = "utf-8-sig",
 ) -> Iterator[ReadResult]:
     """Read every claim of ``source`` (a path, bytes, or an open file), one
     :class:`ReadResult` each, in order.
@@ -104,9 +105,10 @@ def read_claims(
     ``format`` is ``"x12"``, ``"fhir"`` or ``"csv"``, guessed from the content
     when not given (see :func:`guess_format`). ``payer`` names the payer of claims
     whose source names none. ``preset`` and ``columns`` choose the CSV layout
-    (see :func:`read_csv`).
+    (see :func:`read_csv`). ``encoding`` decodes a path or bytes: UTF-8 by default
+    (a byte order mark is passed over); a CSV export may need ``"cp1252"``.
     """
-    text = open_text(source)
+    text = open_text(source, encoding)
     chosen = format or _guess(text)
     if chosen not in ("x12", "fhir", "csv"):
         raise NotClaimsError(chosen, "'x12', 'fhir' or 'csv'", what="format")

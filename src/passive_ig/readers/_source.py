@@ -20,6 +20,7 @@ Source = Union[str, "os.PathLike[str]", bytes, IO[str], IO[bytes]]
 """A path, the file's bytes, or an open file (text or binary)."""
 
 CHUNK = 1 << 16
+UTF8 = "utf-8-sig"  # UTF-8, and a byte order mark at the start is not text
 HEAD = 4096
 
 
@@ -63,15 +64,21 @@ class Text:
             yield rest
 
 
-def _decoded(name: str, blocks: Iterator[bytes]) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+def _decoded(name: str, blocks: Iterator[bytes], encoding: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    label = "UTF-8" if encoding == UTF8 else encoding
+    offset = 0  # bytes decoded before this block
     for block in blocks:
+        pending = len(decoder.getstate()[0])  # the end of the last block, not yet a character
         try:
             yield decoder.decode(block)
         except UnicodeDecodeError as exc:
             raise NotClaimsError(
-                name, f"UTF-8 text; byte {exc.start} of a block is not UTF-8 (a binary file?)"
+                name,
+                f"{label} text; byte {offset - pending + exc.start} is not {label} (a binary "
+                "file, or another encoding: pass encoding=...)",
             ) from None
+        offset += len(block)
     yield decoder.decode(b"", final=True)
 
 
@@ -85,20 +92,30 @@ def _text_blocks(handle: IO[str]) -> Iterator[str]:
         yield block
 
 
-def _file_chunks(path: str) -> Iterator[str]:
+def _file_chunks(path: str, encoding: str) -> Iterator[str]:
     with open(path, "rb") as handle:
-        yield from _decoded(path, _blocks(handle))
+        yield from _decoded(path, _blocks(handle), encoding)
 
 
-def open_text(source: Source) -> Text:
-    """The source as a :class:`Text`; a path is opened lazily and closed at the end."""
+def open_text(source: Source, encoding: str = UTF8) -> Text:
+    """The source as a :class:`Text`; a path is opened lazily and closed at the end.
+
+    Bytes and binary files are decoded with ``encoding`` (UTF-8, a byte order
+    mark passed over, unless told otherwise); a text file is read as it is.
+    """
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise NotClaimsError(
+            encoding, "a text encoding Python knows, e.g. 'cp1252'", what="encoding"
+        ) from None
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         if not os.path.isfile(path):
             raise NotClaimsError(path, "a path to an existing file (or bytes, or an open file)")
-        return Text(path, _file_chunks(path))
+        return Text(path, _file_chunks(path, encoding))
     if isinstance(source, (bytes, bytearray)):
-        return Text("<bytes>", _decoded("<bytes>", iter([bytes(source)])))
+        return Text("<bytes>", _decoded("<bytes>", iter([bytes(source)]), encoding))
     if isinstance(source, io.TextIOBase) or (
         hasattr(source, "read")
         and "b" not in getattr(source, "mode", "r")
@@ -108,7 +125,7 @@ def open_text(source: Source) -> Text:
         return Text(name, _text_blocks(source))  # type: ignore[arg-type]
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "<stream>"))
-        return Text(name, _decoded(name, _blocks(source)))  # type: ignore[arg-type]
+        return Text(name, _decoded(name, _blocks(source), encoding))  # type: ignore[arg-type]
     raise NotClaimsError(
         source, "a path, bytes, or an open file of X12, FHIR JSON or CSV", what="claims source"
     )

@@ -487,6 +487,7 @@ def read_csv(
     columns: Mapping[str, str] | None = None,
     payer: str | None = None,
     delimiter: str | None = None,
+    encoding: str = "utf-8-sig",
 ) -> Iterator[ReadResult]:
     """Read the claims of a CSV file, one :class:`ReadResult` per claim, row by row.
 
@@ -494,14 +495,19 @@ def read_csv(
     file's column names to field names (:data:`FIELDS`); with neither, the preset
     is guessed from the header. ``payer`` is used for claims whose row names none
     (the DE-SynPUF presets use Medicare). ``delimiter`` is guessed (comma, tab,
-    semicolon or bar) when not given.
+    semicolon or bar) when not given. ``encoding`` decodes a path or bytes (UTF-8 by
+    default; an export from a spreadsheet may need ``"cp1252"``).
 
     A column the layout does not know, or a required one that is missing, is an
     :class:`~passive_ig.errors.InvalidInputError` at once, naming the column and
     the nearest known name; a cell that does not fit is a problem of its claim.
     """
     return read_text(
-        open_text(source), preset=preset, columns=columns, payer=payer, delimiter=delimiter
+        open_text(source, encoding),
+        preset=preset,
+        columns=columns,
+        payer=payer,
+        delimiter=delimiter,
     )
 
 
