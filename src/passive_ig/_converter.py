@@ -193,6 +193,26 @@ def _unstructure_not_available(value: NotAvailable) -> dict[str, str]:
     return {"not_available": value.reason}
 
 
+def _is_count(tp: object) -> bool:
+    args = _union_args(tp)
+    return args is not None and set(args) == {int, decimal.Decimal, type(None)}
+
+
+def _structure_count(obj: object, _: type) -> object:
+    """A count that may be fractional (claim-line units): a JSON number, passed on
+    to the field's own converter (a whole number becomes an int, a fraction a
+    Decimal, a bad value is refused there with the field's name)."""
+    if isinstance(obj, bool) or not isinstance(obj, (int, float)):
+        raise _Rejected(f"expected a number, got {_json_name(obj)} ({obj!r})")
+    return obj
+
+
+def _unstructure_count(value: int | decimal.Decimal | None) -> int | float | None:
+    # a JSON number, as the input takes it; units carry a few decimals at most,
+    # which a float keeps exactly (Decimal('2.5') -> 2.5 -> Decimal('2.5'))
+    return float(value) if isinstance(value, decimal.Decimal) else value
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _structure_str)
@@ -210,6 +230,8 @@ def _make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _strict_tuple_hook)
     conv.register_structure_hook_factory(_has_not_available, _not_available_union_hook)
+    conv.register_structure_hook_func(_is_count, _structure_count)
+    conv.register_unstructure_hook_func(_is_count, _unstructure_count)
     conv.register_structure_hook(NotAvailable, _structure_not_available)
     conv.register_unstructure_hook(NotAvailable, _unstructure_not_available)
     return conv

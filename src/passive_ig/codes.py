@@ -215,3 +215,202 @@ def nearest(value: str, known: Sequence[str], *, limit: int = 3) -> tuple[str, .
         if match not in found:
             found.append(match)
     return tuple(found[:limit])
+
+
+# ------------------------------------------------------------------ claim-reader codes
+#
+# The codes real claims carry besides the billing code: the drug's NDC, ICD-9-CM
+# diagnoses on claims before 2015-10-01, the UB-04 revenue code and type of bill.
+# Same contract as above: validate_* returns the canonical form or raises
+# InvalidCodeFormat naming the value, the form expected and, where one exists, the
+# nearest valid value; is_valid_* never raises.
+
+NDC_FORMAT = (
+    "an NDC of 11 digits (5-4-2, e.g. '00944270003'), or 10 digits with hyphens "
+    "as 4-4-2, 5-3-2 or 5-4-1 (e.g. '0944-2700-03')"
+)
+ICD9_DIAGNOSIS_FORMAT = (
+    "an ICD-9-CM diagnosis code: 3 digits and up to 2 more (e.g. '279.06'), "
+    "V and 2 digits and up to 2 more (e.g. 'V58.69'), or E and 3 digits and up to "
+    "1 more (e.g. 'E849.0'), with or without the dot"
+)
+REVENUE_CODE_FORMAT = "a revenue code of 4 digits, e.g. '0636'"
+BILL_TYPE_FORMAT = (
+    "a type of bill of 3 digits (facility type, 2 digits, and claim frequency, 1 digit), "
+    "e.g. '131', or 4 digits with a leading zero, e.g. '0131'"
+)
+
+_NDC_HYPHENATED = re.compile(r"^([0-9]{4,5})-([0-9]{3,4})-([0-9]{1,2})$")
+_NDC_PADDING = {(4, 4, 2): "4-4-2", (5, 3, 2): "5-3-2", (5, 4, 1): "5-4-1", (5, 4, 2): "5-4-2"}
+_ICD9_NUMERIC = re.compile(r"^([0-9]{3})(?:\.?([0-9]{1,2}))?$")
+_ICD9_V = re.compile(r"^(V[0-9]{2})(?:\.?([0-9]{1,2}))?$")
+_ICD9_E = re.compile(r"^(E[0-9]{3})(?:\.?([0-9]))?$")
+_FOUR_DIGITS = re.compile(r"^[0-9]{4}$")
+_BILL_TYPE = re.compile(r"^0?([0-9]{3})$")
+
+
+def _with_nearest(expected: str, candidates: Sequence[str]) -> str:
+    if not candidates:
+        return expected
+    return f"{expected}; did you mean {' or '.join(repr(c) for c in candidates)}?"
+
+
+def _ndc_text(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidInputError(value, f"{NDC_FORMAT}, as a string", what="NDC")
+    return value.strip().replace(" ", "")
+
+
+def validate_ndc(value: object) -> str:
+    """Return an NDC as 11 digits (the 5-4-2 billing form, no hyphens), or raise.
+
+    A 10-digit NDC as printed on a package is padded the standard way, by the
+    hyphen layout: a leading zero for 4-4-2, before the product code for 5-3-2,
+    before the package code for 5-4-1.
+
+    >>> validate_ndc("0944-2700-03")
+    '00944270003'
+    >>> validate_ndc("12345-678-90")
+    '12345067890'
+    >>> validate_ndc("00944-2700-03")
+    '00944270003'
+
+    Ten digits without hyphens are refused: the padding depends on which segment
+    is short, and the hyphens are what say so. The error lists the three readings.
+
+    >>> validate_ndc("0944270003")
+    Traceback (most recent call last):
+    ...
+    passive_ig.errors.InvalidCodeFormat: '0944270003' is not a well-formed NDC: expected ... 10 digits without hyphens could be 4-4-2, 5-3-2 or 5-4-1; did you mean '00944270003' or '09442070003' or '09442700003'?
+    """
+    text = _ndc_text(value)
+    if text.isdigit() and len(text) == 11:
+        return text
+    match = _NDC_HYPHENATED.match(text)
+    if match:
+        parts = match.groups()
+        if tuple(len(part) for part in parts) in _NDC_PADDING:
+            return f"{parts[0]:0>5}{parts[1]:0>4}{parts[2]:0>2}"
+    candidates: tuple[str, ...] = ()
+    expected = NDC_FORMAT
+    digits = text.replace("-", "")
+    if text.isdigit() and len(text) == 10:
+        expected += "; 10 digits without hyphens could be 4-4-2, 5-3-2 or 5-4-1"
+        candidates = (f"0{text}", f"{text[:5]}0{text[5:]}", f"{text[:9]}0{text[9:]}")
+    elif digits.isdigit() and len(digits) == 11:
+        candidates = (digits,)  # 11 digits with hyphens in the wrong places
+    raise InvalidCodeFormat(value, _with_nearest(expected, candidates), what="NDC")
+
+
+def is_valid_ndc(value: object) -> bool:
+    """True when ``value`` has the form of an NDC that :func:`validate_ndc` accepts. Never raises.
+
+    >>> is_valid_ndc("0944-2700-03"), is_valid_ndc("0944270003")
+    (True, False)
+    """
+    try:
+        validate_ndc(value)
+    except InvalidInputError:
+        return False
+    return True
+
+
+def _icd9_canonical(text: str) -> str | None:
+    for pattern in (_ICD9_NUMERIC, _ICD9_V, _ICD9_E):
+        match = pattern.match(text)
+        if match:
+            head, tail = match.groups()
+            return f"{head}.{tail}" if tail else head
+    return None
+
+
+def validate_icd9_diagnosis(value: object) -> str:
+    """Return an ICD-9-CM diagnosis code in its dotted upper-case form, or raise.
+
+    ICD-9-CM was the diagnosis code set on US claims with a date of service before
+    2015-10-01 (ICD-10-CM from then on). The dot goes after the third character,
+    after the fourth for E codes. This checks the form only.
+
+    >>> validate_icd9_diagnosis("27906")
+    '279.06'
+    >>> validate_icd9_diagnosis("v5869")
+    'V58.69'
+    >>> validate_icd9_diagnosis("E8490")
+    'E849.0'
+    >>> validate_icd9_diagnosis("2790.6")
+    Traceback (most recent call last):
+    ...
+    passive_ig.errors.InvalidCodeFormat: '2790.6' is not a well-formed ICD-9-CM diagnosis code: expected ...; did you mean '279.06'?
+    """
+    text = _text(value, "ICD-9-CM diagnosis code", ICD9_DIAGNOSIS_FORMAT)
+    canonical = _icd9_canonical(text)
+    if canonical is not None:
+        return canonical
+    undotted = _icd9_canonical(text.replace(".", "")) if text.count(".") == 1 else None
+    raise InvalidCodeFormat(
+        value,
+        _with_nearest(ICD9_DIAGNOSIS_FORMAT, (undotted,) if undotted else ()),
+        what="ICD-9-CM diagnosis code",
+    )
+
+
+def is_valid_icd9_diagnosis(value: object) -> bool:
+    """True when ``value`` has the form of an ICD-9-CM diagnosis code. Never raises."""
+    try:
+        validate_icd9_diagnosis(value)
+    except InvalidInputError:
+        return False
+    return True
+
+
+def validate_revenue_code(value: object) -> str:
+    """Return a 4-digit UB-04 revenue code, or raise.
+
+    >>> validate_revenue_code(" 0636 ")
+    '0636'
+    >>> validate_revenue_code("636")
+    Traceback (most recent call last):
+    ...
+    passive_ig.errors.InvalidCodeFormat: '636' is not a well-formed revenue code: expected a revenue code of 4 digits, e.g. '0636'; did you mean '0636'?
+    """
+    text = _text(value, "revenue code", REVENUE_CODE_FORMAT)
+    if _FOUR_DIGITS.match(text):
+        return text
+    nearest_code = (text.zfill(4),) if text.isdigit() and len(text) < 4 else ()
+    raise InvalidCodeFormat(
+        value, _with_nearest(REVENUE_CODE_FORMAT, nearest_code), what="revenue code"
+    )
+
+
+def is_valid_revenue_code(value: object) -> bool:
+    """True when ``value`` has the form of a revenue code. Never raises."""
+    try:
+        validate_revenue_code(value)
+    except InvalidInputError:
+        return False
+    return True
+
+
+def validate_bill_type(value: object) -> str:
+    """Return a type of bill as 3 digits (facility type and claim frequency), or raise.
+
+    The 837I sends it as CLM05-1 (facility type) and CLM05-3 (frequency); the
+    UB-04 form prints it with a leading zero.
+
+    >>> validate_bill_type("0131")
+    '131'
+    """
+    text = _text(value, "type of bill", BILL_TYPE_FORMAT)
+    match = _BILL_TYPE.match(text)
+    if match:
+        return match.group(1)
+    raise InvalidCodeFormat(value, BILL_TYPE_FORMAT, what="type of bill")
+
+
+def is_valid_bill_type(value: object) -> bool:
+    """True when ``value`` has the form of a type of bill. Never raises."""
+    try:
+        validate_bill_type(value)
+    except InvalidInputError:
+        return False
+    return True

@@ -242,7 +242,7 @@ def test_claim_line_from_dict_is_strict() -> None:
         ClaimLine.from_dict({"code": "J1459", "units": "70", "colour": "red"})
     assert str(info.value).endswith(
         "is not a valid claim line: expected a claim line in the documented format "
-        "($.units: expected an integer, got a string ('70'); $: unknown key(s) colour (not "
+        "($.units: expected a number, got a string ('70'); $: unknown key(s) colour (not "
         "part of the format))"
     )
 

@@ -109,3 +109,62 @@ def test_guide_and_other_registries_are_typed() -> None:
     assert text.startswith("CPT 90283")
     other: Registry = Registry()
     assert len(other.payers) == 5
+
+
+def test_readers_are_typed() -> None:
+    import decimal
+    import io
+    from collections.abc import Iterator
+
+    import pytest
+
+    from passive_ig.codes import validate_icd9_diagnosis, validate_ndc
+    from passive_ig.readers import (
+        CodeSet,
+        NotClaimsError,
+        ReadProblem,
+        ReadResult,
+        guess_format,
+        read_claims,
+        read_csv,
+        read_fhir,
+        read_x12,
+    )
+
+    text = "claim_id,payer,code,units\nC1,Medicare,J1459,2.5\n"
+    results: Iterator[ReadResult] = read_claims(io.StringIO(text), format="csv")
+    for result in results:
+        claim: Claim | None = result.claim
+        problems: tuple[ReadProblem, ...] = result.problems
+        assert not problems
+        code_set: CodeSet | None = result.diagnosis_code_set
+        assert code_set is None
+        if claim is not None:
+            claim_id: str | None = claim.claim_id
+            assert claim_id == "C1"
+            units: int | decimal.Decimal | None = claim.lines[0].units
+            assert units == decimal.Decimal("2.5")
+    assert list(read_csv(io.BytesIO(text.encode()), payer="Medicare"))
+    with pytest.raises(NotClaimsError, match="ISA"):
+        read_x12(b"not x12")
+    with pytest.raises(NotClaimsError, match="FHIR"):
+        read_fhir(b"[]")
+    assert guess_format(b"ISA*00") == "x12"
+    ndc: str = validate_ndc("0944-2700-03")
+    dx: str = validate_icd9_diagnosis("27906")
+    assert (ndc, dx) == ("00944270003", "279.06")
+    line = ClaimLine(
+        code="J1459",
+        units=decimal.Decimal("1.00"),
+        ndc=ndc,
+        ndc_quantity=7.5,
+        ndc_unit="ML",
+        revenue_code="0636",
+        service_end=dt.date(2024, 3, 2),
+        date_of_service=dt.date(2024, 3, 1),
+        diagnosis_pointers=(1,),
+        line_id="1",
+    )
+    assert line.units == 1
+    claim = Claim(payer="Medicare", lines=[line], diagnoses=("D80.0",), bill_type="131")
+    assert claim.lines[0] is line
