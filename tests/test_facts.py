@@ -147,3 +147,168 @@ def test_bcbs_rests_on_the_licensees_own_policies() -> None:
     hosts = {_host(s.url) for s in registry.sources_of(bcbs)}
     assert not hosts & UNTRUSTED_HOSTS
     assert any(_issuer(s.url) for s in registry.sources_of(bcbs))
+
+
+# --------------------------------------------------------------------------- corrections
+
+MEDICARE = registry.policy("Medicare")
+
+
+def _rule(rule_id: str) -> BillingRule:
+    for policy in registry.policies:
+        for rule in policy.billing_rules:
+            if rule.id == rule_id:
+                return rule
+    raise KeyError(rule_id)
+
+
+def _rule_ids() -> set[str]:
+    return {rule.id for policy in registry.policies for rule in policy.billing_rules}
+
+
+def _routes(code: str) -> set[Route]:
+    routes = registry.codes[code].routes
+    return set() if isinstance(routes, NotAvailable) else set(routes)
+
+
+def test_96372_is_an_injection_under_the_skin_or_into_a_muscle() -> None:
+    injection = registry.codes["96372"]
+    assert set(injection.routes) == {Route.SUBCUTANEOUS, Route.INTRAMUSCULAR}  # type: ignore[arg-type]
+    assert str(injection.billing_unit) == "per service"  # one unit per injection
+    assert not isinstance(injection.descriptor, NotAvailable)
+    assert injection.descriptor.is_paraphrase
+    linked = {r.code for r in injection.related}
+    assert "90371" in linked and "90281" in linked  # intramuscular products
+    assert "96372" in {r.code for r in registry.codes["90371"].related}
+
+
+IV_ONLY = ["90283", "J1459", "J1556", "J1557", "J1566", "J1568", "J1572", "J1599", "J1552"]
+
+
+@pytest.mark.parametrize("product", [*IV_ONLY, "J1561", "J1569"])
+def test_no_intravenous_product_is_linked_to_96372(product: str) -> None:
+    assert "96372" not in {r.code for r in registry.codes[product].related}
+    assert product not in {r.code for r in registry.codes["96372"].related}
+
+
+def test_administration_codes_are_linked_to_products_by_route() -> None:
+    for code in registry.codes:
+        if code.kind.value != "administration":
+            continue
+        for link in code.related:
+            if link.kind.value != "product":
+                continue
+            product_routes, admin_routes = _routes(link.code), _routes(code.code)
+            if not product_routes or not admin_routes or Route.ANY in product_routes:
+                continue
+            assert admin_routes & product_routes, (code.code, link.code)
+
+
+def test_no_note_calls_96372_an_intravenous_code() -> None:
+    for code in registry.codes:
+        for link in code.related:
+            if link.code == "96372":
+                assert "IV" not in link.note and "intravenous" not in link.note.lower(), code.code
+
+
+def test_q2052_is_not_under_the_2004_drug_benefit() -> None:
+    benefit = _rule("medicare.home-ivig-benefit")
+    assert benefit.effective.start == D("2004-01-01")
+    assert "Q2052" not in benefit.codes
+    assert "Q2052" not in registry.coverage["BPM-15-50.6"].codes
+    demo = _rule("medicare.ivig-demonstration")
+    assert "Q2052" in demo.codes
+    assert (demo.effective.start, demo.effective.end) == (D("2014-10-01"), D("2023-12-31"))
+    permanent = _rule("medicare.home-ivig-items-services")
+    assert "Q2052" in permanent.codes
+    assert permanent.effective.start == D("2024-01-01")
+    assert registry.coverage["IVIG-DEMO"].effective.start == D("2014-10-01")
+    # A scrubber asking for a rule that pays Q2052 finds none before the demonstration
+    paying = [
+        r
+        for r in MEDICARE.billing_rules
+        if "Q2052" in r.codes and r.id in ("medicare.ivig-demonstration", "medicare.home-ivig-items-services")
+    ]
+    assert not any(r.effective.covers(D("2010-06-01")) for r in paying)
+
+
+def test_q2052_units_are_15_minutes_of_the_visit() -> None:
+    q2052 = registry.codes["Q2052"]
+    assert q2052.billing_unit is not None and not isinstance(q2052.billing_unit, NotAvailable)
+    assert (q2052.billing_unit.quantity, q2052.billing_unit.measure) == (15, Measure.MINUTE)
+    assert str(q2052.billing_unit) == "per 15 min"
+    assert "medicare.q2052-one-unit-per-day" not in _rule_ids()
+    units = _rule("medicare.q2052-15-minute-units")
+    assert "15 minutes" in units.summary and "Q2052" in units.codes
+    assert "noridian-jddme-ivig" in units.sources and "cms-mln-ivig-2024" in units.sources
+    assert not any("one unit per date of infusion" in note.lower() for note in q2052.notes)
+    for cid in ("A52509", "CMS-1780-F"):
+        assert "medicare.q2052-15-minute-units" in registry.coverage[cid].billing_rules
+
+
+def test_uhc_2013_prior_authorization_list_has_no_j1556() -> None:
+    uhc = registry.policy("UHC")
+    assert "J1556" not in uhc.codes
+    listed = next(r for r in uhc.billing_rules if r.id == "uhc.ig-prior-auth-list")
+    assert "J1556" not in listed.codes
+    assert {"J1459", "J1557", "J1561", "J1566", "J1568", "J1569", "J1572", "J1599", "J1559"} <= set(
+        listed.codes
+    )
+    assert "J1556," not in uhc.prior_authorization.detail
+    assert "uhc-bulletin-2013" not in registry.codes["J1556"].sources
+
+
+def test_a57194_took_effect_2019_10_01() -> None:
+    article = registry.coverage["A57194"]
+    assert article.effective.start == D("2019-10-01")
+    assert article.revised == D("2022-10-01")
+
+
+def test_jb_on_subcutaneous_j1569_dme_claims_from_2011_07_22() -> None:
+    rule = _rule("medicare.jb-subcutaneous-j1569-dme")
+    assert rule.effective.start == D("2011-07-22")
+    assert rule.codes == ("J1569",) and rule.modifiers == ("JB",)
+    assert "noridian-jddme-j1569-2011" in rule.sources
+    # the A/B contractors' start stays unknown, and is not guessed
+    multi = _rule("medicare.ja-jb-multi-route")
+    assert isinstance(multi.effective.start, NotAvailable)
+    for code in ("JA", "JB"):
+        assert isinstance(registry.modifiers[code].effective.start, NotAvailable)
+
+
+def test_no_text_dates_ja_jb_to_april_2021() -> None:
+    data_dir = resources.files("passive_ig") / "data"
+    for path in data_dir.iterdir():
+        if path.name.endswith(".json"):
+            assert "April 2021" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_the_x_modifiers_are_not_reported_with_59_and_a_source_says_so() -> None:
+    for code in ("XE", "XS", "XP", "XU"):
+        modifier = registry.modifiers[code]
+        assert modifier.not_with == ("59",)
+        assert "hmsa-x-modifiers" in modifier.sources  # a payer's own statement
+    assert set(registry.modifiers["59"].not_with) == {"XE", "XS", "XP", "XU"}
+
+
+# J1552 took effect 2025-01-01: only sources written after the code was created are cited for it.
+J1552_SOURCES = {"openpayer-premera-ig", "cms-mln-ivig-2024", "clearcost-96365"}
+
+
+def test_j1552_cites_only_sources_that_postdate_the_code() -> None:
+    j1552 = registry.codes["J1552"]
+    assert j1552.effective.start == D("2025-01-01")
+    assert set(j1552.sources) <= J1552_SOURCES
+    for link in j1552.related:
+        assert set(link.sources) <= J1552_SOURCES, link.code
+    for code in registry.codes:
+        for link in code.related:
+            if link.code == "J1552":
+                assert set(link.sources) <= J1552_SOURCES, code.code
+    for policy in registry.policies:
+        for rule in policy.billing_rules:
+            if "J1552" in rule.codes:
+                assert set(rule.sources) <= J1552_SOURCES, rule.id
+    for dx_list in registry.diagnosis_lists:
+        assert "J1552" not in dx_list.applies_to, dx_list.id
+    assert isinstance(j1552.billing_unit, NotAvailable)  # no source gives it yet
