@@ -312,3 +312,107 @@ def test_j1552_cites_only_sources_that_postdate_the_code() -> None:
     for dx_list in registry.diagnosis_lists:
         assert "J1552" not in dx_list.applies_to, dx_list.id
     assert isinstance(j1552.billing_unit, NotAvailable)  # no source gives it yet
+
+
+# --------------------------------------------------------------------------- settled leads
+
+ADMINISTRATION = {
+    # code: (routes, billing unit as text, or None for the initial services that name no count)
+    "96365": ({Route.INTRAVENOUS}, None),
+    "96366": ({Route.INTRAVENOUS}, "per hour"),
+    "96367": ({Route.INTRAVENOUS}, "per service"),
+    "96374": ({Route.INTRAVENOUS}, None),
+    "96375": ({Route.INTRAVENOUS}, "per service"),
+    "96372": ({Route.SUBCUTANEOUS, Route.INTRAMUSCULAR}, "per service"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(ADMINISTRATION))
+def test_administration_codes_have_paraphrased_descriptors_routes_and_units(code: str) -> None:
+    routes, unit = ADMINISTRATION[code]
+    record = registry.codes[code]
+    assert not isinstance(record.descriptor, NotAvailable) and record.descriptor.is_paraphrase
+    assert _routes(code) == routes
+    assert (record.billing_unit if unit is None else str(record.billing_unit)) == unit
+    assert not isinstance(record.typical_sites, NotAvailable)
+    assert "11" in {pos for site in record.typical_sites for pos in site.place_of_service}  # type: ignore[union-attr]
+
+
+def test_the_concurrent_infusion_unit_stays_unknown() -> None:
+    assert _routes("96368") == {Route.INTRAVENOUS}
+    assert isinstance(registry.codes["96368"].billing_unit, NotAvailable)
+
+
+HCPCS = {
+    # code: (routes or None when the descriptor names none, unit as text or None when not expressible)
+    "J1460": ({Route.INTRAMUSCULAR}, "per mL"),
+    "J1560": ({Route.INTRAMUSCULAR}, None),
+    "J2788": (None, "per 250 IU"),
+    "J2790": (None, "per 1500 IU"),
+    "J2791": ({Route.INTRAMUSCULAR, Route.INTRAVENOUS}, "per 100 IU"),
+    "J2792": ({Route.INTRAVENOUS}, "per 100 IU"),
+    "J1670": (None, "per 250 IU"),
+    "J1555": ({Route.SUBCUTANEOUS}, "per 100 mg"),
+    "J1573": ({Route.INTRAVENOUS}, None),
+}
+
+
+@pytest.mark.parametrize("code", sorted(HCPCS))
+def test_hcpcs_descriptors_routes_and_units_from_the_code_file(code: str) -> None:
+    routes, unit = HCPCS[code]
+    record = registry.codes[code]
+    assert not isinstance(record.descriptor, NotAvailable)
+    assert "cms-hcpcs-file" in record.sources
+    if routes is None:
+        assert isinstance(record.routes, NotAvailable)
+    else:
+        assert _routes(code) == routes
+    if unit is None:
+        assert isinstance(record.billing_unit, NotAvailable)
+    else:
+        assert str(record.billing_unit) == unit
+
+
+@pytest.mark.parametrize("product", ["J1460", "J1560", "J2791"])
+def test_intramuscular_hcpcs_products_go_with_96372(product: str) -> None:
+    assert "96372" in {r.code for r in registry.codes[product].related}
+    assert product in {r.code for r in registry.codes["96372"].related}
+
+
+def test_an_infusion_center_has_no_place_of_service_code_of_its_own() -> None:
+    independent = registry.places_of_service["49"]
+    assert not independent.home_type
+    assert independent.effective.start == D("2003-10-01")
+    sites = {s.setting: s.place_of_service for s in registry.codes["90283"].typical_sites}  # type: ignore[union-attr]
+    center = next(pos for setting, pos in sites.items() if setting.startswith("outpatient infusion center"))
+    assert center == ("11", "49")
+
+
+def test_abn_modifier_dates_and_combinations() -> None:
+    for code in ("GY", "GZ"):
+        assert registry.modifiers[code].effective.start == D("2002-01-01")
+    assert set(registry.modifiers["GA"].not_with) == {"GY", "GZ"}
+    assert set(registry.modifiers["GY"].not_with) == {"GA", "GZ"}
+    assert set(registry.modifiers["GZ"].not_with) == {"GA", "GY"}
+    for code in ("GA", "GY", "GZ"):
+        assert not isinstance(registry.modifiers[code].when_not_to_use, NotAvailable)
+
+
+def test_coverage_document_dates_settled() -> None:
+    assert registry.coverage["A52446"].revised == D("2022-10-01")
+
+
+def test_medicare_outpatient_prior_authorization_list_has_no_ivig() -> None:
+    pa = MEDICARE.prior_authorization
+    assert pa.status is PriorAuthStatus.NOT_AVAILABLE  # no requirement stated; not asserted 'none'
+    assert "419.83" in pa.detail
+    assert "ecfr-419-83" in pa.sources and "palmetto-opd-pa" in pa.sources
+    assert registry.sources["ecfr-419-83"].confidence is Confidence.PRIMARY_MIRROR
+
+
+def test_bcbs_example_plans_settled() -> None:
+    plans = {p.name: p for p in registry.policy("BCBS").example_plans}
+    horizon = next(p for name, p in plans.items() if name.startswith("Horizon"))
+    assert horizon.documents[0].effective.start == D("2020-02-14")
+    nc = next(p for name, p in plans.items() if name.startswith("Blue Cross and Blue Shield of North Carolina"))
+    assert _host(str(nc.documents[0].url)) == "www.bluecrossnc.com"
