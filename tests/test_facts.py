@@ -416,3 +416,87 @@ def test_bcbs_example_plans_settled() -> None:
     assert horizon.documents[0].effective.start == D("2020-02-14")
     nc = next(p for name, p in plans.items() if name.startswith("Blue Cross and Blue Shield of North Carolina"))
     assert _host(str(nc.documents[0].url)) == "www.bluecrossnc.com"
+
+
+# --------------------------------------------------------------------------- new knowledge
+
+
+def test_asceniv_has_its_own_code() -> None:
+    asceniv = registry.codes["J1554"]
+    assert asceniv.products == ("Asceniv",)
+    assert str(asceniv.billing_unit) == "per 500 mg"
+    assert _routes("J1554") == {Route.INTRAVENOUS}
+    assert {"96365", "96366"} <= {r.code for r in asceniv.related}
+    assert isinstance(asceniv.effective.start, NotAvailable)  # no source dates it
+
+
+def test_yimmugo_is_j1553_per_100_mg() -> None:
+    yimmugo = registry.codes["J1553"]
+    assert yimmugo.products == ("Yimmugo",)
+    assert str(yimmugo.billing_unit) == "per 100 mg"
+    assert _routes("J1553") == {Route.INTRAVENOUS}
+
+
+@pytest.mark.parametrize("code", ["J1555", "J1559", "J1575"])
+def test_scig_codes_are_per_100_mg(code: str) -> None:
+    assert str(registry.codes[code].billing_unit) == "per 100 mg"
+    assert _routes(code) == {Route.SUBCUTANEOUS}
+
+
+def test_itp_is_on_a_list_from_a_document_that_names_it() -> None:
+    panzyga = registry.diagnosis_lists["nc-medicaid-panzyga-j1599"]
+    assert "D69.3" in panzyga and not panzyga.complete
+    assert "D81.3" not in panzyga  # a header now, not billable
+    assert panzyga.payer is None  # North Carolina Medicaid is not one of the five payers
+    assert "nc-medicaid-panzyga-j1599" in registry.codes["J1599"].indications  # type: ignore[operator]
+
+
+def test_a54641_is_the_second_ncd_250_3_article() -> None:
+    article = registry.coverage["A54641"]
+    assert article.effective.start == D("2015-11-07")
+    assert "250.3" in article.title
+    assert registry.sources["cms-a54641"].confidence is Confidence.PRIMARY
+
+
+def test_the_2021_demonstration_rate() -> None:
+    figures = registry.payment_benchmarks["medicare-Q2052"].figures
+    assert not isinstance(figures, NotAvailable)
+    rate = next(f for f in figures if f.effective.start == D("2021-01-01"))
+    assert str(rate.amount) == "381.57"
+    assert rate.effective.end == D("2021-12-31")
+    assert rate.sources == ("noridian-ivig-2021-rate",)
+
+
+def test_99211_is_not_paid_with_drug_administration() -> None:
+    rule = _rule("medicare.em-with-drug-administration")
+    assert "99211" in rule.summary and rule.modifiers == ("25",)
+    assert "96365" in rule.codes and "96372" in rule.codes
+    assert registry.sources["hhs-2005-em-drug-admin"].confidence is Confidence.PRIMARY
+
+
+def test_home_infusion_therapy_benefit_for_immune_globulin_by_pump() -> None:
+    rule = _rule("medicare.hit-immune-globulin-pump")
+    assert rule.effective.start == D("2021-01-01")
+    assert "noridian-ivig-beneficiaries" in rule.sources
+
+
+def test_home_ivig_claims_put_each_date_on_its_own_line() -> None:
+    rule = _rule("medicare.home-ivig-claim-lines")
+    assert "Q2052" in rule.codes and "own line" in rule.summary
+
+
+def test_abn_modifiers_are_for_original_medicare() -> None:
+    rule = _rule("medicare.abn-original-medicare-only")
+    assert set(rule.modifiers) == {"GA", "GX", "GY", "GZ"}
+    assert "Medicare Advantage" in rule.summary
+    assert not isinstance(registry.modifiers["GX"].when_not_to_use, NotAvailable)
+
+
+@pytest.mark.parametrize("topic", ["MUE values", "NCCI procedure-to-procedure pairs", "CY2025 and CY2026 Q2052"])
+def test_known_but_unread_lists_are_said_to_be_not_available(topic: str) -> None:
+    assert any(topic in item.reason for item in MEDICARE.not_available), topic
+
+
+def test_asp_limits_are_said_to_be_not_available() -> None:
+    benchmark = registry.payment_benchmarks["medicare-90283"]
+    assert any("ASP" in item.reason for item in benchmark.not_available)
