@@ -500,3 +500,18 @@ def test_known_but_unread_lists_are_said_to_be_not_available(topic: str) -> None
 def test_asp_limits_are_said_to_be_not_available() -> None:
     benchmark = registry.payment_benchmarks["medicare-90283"]
     assert any("ASP" in item.reason for item in benchmark.not_available)
+
+
+def test_code_dates_the_sources_give() -> None:
+    assert registry.codes["J1557"].effective.start == D("2012-01-01")
+    for code in ("Q4087", "Q4088", "Q4091", "Q4092"):
+        record = registry.codes[code]
+        assert (record.effective.start, record.effective.end) == (D("2007-07-01"), D("2007-12-31"))
+        assert str(record.billing_unit) == "per 500 mg"
+
+
+def test_po_and_pn() -> None:
+    po, pn = registry.modifiers["PO"], registry.modifiers["PN"]
+    assert po.effective.start == D("2015-01-01")
+    assert po.not_with == ("PN",) and pn.not_with == ("PO",)
+    assert "emergency department" in str(po.when_not_to_use)
