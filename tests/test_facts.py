@@ -515,3 +515,14 @@ def test_po_and_pn() -> None:
     assert po.effective.start == D("2015-01-01")
     assert po.not_with == ("PN",) and pn.not_with == ("PO",)
     assert "emergency department" in str(po.when_not_to_use)
+
+
+def test_aetna_cpb_0206_is_cited_at_aetna() -> None:
+    aetna = registry.policy("Aetna")
+    cpb = aetna.documents[0]
+    assert cpb.number == "0206"
+    assert _host(str(cpb.url)) == "www.aetna.com"
+    pa = aetna.prior_authorization
+    assert pa.status is PriorAuthStatus.REQUIRED
+    assert "aetna-cpb-0206" in pa.sources
+    assert "Yimmugo" in pa.detail and "Alyglo" in pa.detail
