@@ -86,7 +86,9 @@ def test_confidence_follows_the_publisher(source: object) -> None:
 
     assert isinstance(source, Source)
     if source.confidence is Confidence.PRIMARY:
-        assert _issuer(source.url), f"{source.id}: primary, but {_host(source.url)} is not an issuer"
+        assert _issuer(source.url), (
+            f"{source.id}: primary, but {_host(source.url)} is not an issuer"
+        )
         assert not source.read_via
     elif source.confidence is Confidence.PRIMARY_MIRROR:
         assert _issuer(source.url), f"{source.id}: a mirror is cited at the issuer's address"
@@ -178,7 +180,8 @@ def test_96372_is_an_injection_under_the_skin_or_into_a_muscle() -> None:
     assert not isinstance(injection.descriptor, NotAvailable)
     assert injection.descriptor.is_paraphrase
     linked = {r.code for r in injection.related}
-    assert "90371" in linked and "90281" in linked  # intramuscular products
+    assert "90371" in linked
+    assert "90281" in linked
     assert "96372" in {r.code for r in registry.codes["90371"].related}
 
 
@@ -208,7 +211,8 @@ def test_no_note_calls_96372_an_intravenous_code() -> None:
     for code in registry.codes:
         for link in code.related:
             if link.code == "96372":
-                assert "IV" not in link.note and "intravenous" not in link.note.lower(), code.code
+                assert "IV" not in link.note, code.code
+                assert "intravenous" not in link.note.lower(), code.code
 
 
 def test_q2052_is_not_under_the_2004_drug_benefit() -> None:
@@ -227,20 +231,24 @@ def test_q2052_is_not_under_the_2004_drug_benefit() -> None:
     paying = [
         r
         for r in MEDICARE.billing_rules
-        if "Q2052" in r.codes and r.id in ("medicare.ivig-demonstration", "medicare.home-ivig-items-services")
+        if "Q2052" in r.codes
+        and r.id in ("medicare.ivig-demonstration", "medicare.home-ivig-items-services")
     ]
     assert not any(r.effective.covers(D("2010-06-01")) for r in paying)
 
 
 def test_q2052_units_are_15_minutes_of_the_visit() -> None:
     q2052 = registry.codes["Q2052"]
-    assert q2052.billing_unit is not None and not isinstance(q2052.billing_unit, NotAvailable)
+    assert q2052.billing_unit is not None
+    assert not isinstance(q2052.billing_unit, NotAvailable)
     assert (q2052.billing_unit.quantity, q2052.billing_unit.measure) == (15, Measure.MINUTE)
     assert str(q2052.billing_unit) == "per 15 min"
     assert "medicare.q2052-one-unit-per-day" not in _rule_ids()
     units = _rule("medicare.q2052-15-minute-units")
-    assert "15 minutes" in units.summary and "Q2052" in units.codes
-    assert "noridian-jddme-ivig" in units.sources and "cms-mln-ivig-2024" in units.sources
+    assert "15 minutes" in units.summary
+    assert "Q2052" in units.codes
+    assert "noridian-jddme-ivig" in units.sources
+    assert "cms-mln-ivig-2024" in units.sources
     assert not any("one unit per date of infusion" in note.lower() for note in q2052.notes)
     for cid in ("A52509", "CMS-1780-F"):
         assert "medicare.q2052-15-minute-units" in registry.coverage[cid].billing_rules
@@ -267,7 +275,8 @@ def test_a57194_took_effect_2019_10_01() -> None:
 def test_jb_on_subcutaneous_j1569_dme_claims_from_2011_07_22() -> None:
     rule = _rule("medicare.jb-subcutaneous-j1569-dme")
     assert rule.effective.start == D("2011-07-22")
-    assert rule.codes == ("J1569",) and rule.modifiers == ("JB",)
+    assert rule.codes == ("J1569",)
+    assert rule.modifiers == ("JB",)
     assert "noridian-jddme-j1569-2011" in rule.sources
     # the A/B contractors' start stays unknown, and is not guessed
     multi = _rule("medicare.ja-jb-multi-route")
@@ -331,7 +340,8 @@ ADMINISTRATION = {
 def test_administration_codes_have_paraphrased_descriptors_routes_and_units(code: str) -> None:
     routes, unit = ADMINISTRATION[code]
     record = registry.codes[code]
-    assert not isinstance(record.descriptor, NotAvailable) and record.descriptor.is_paraphrase
+    assert not isinstance(record.descriptor, NotAvailable)
+    assert record.descriptor.is_paraphrase
     assert _routes(code) == routes
     assert (record.billing_unit if unit is None else str(record.billing_unit)) == unit
     assert not isinstance(record.typical_sites, NotAvailable)
@@ -384,7 +394,9 @@ def test_an_infusion_center_has_no_place_of_service_code_of_its_own() -> None:
     assert not independent.home_type
     assert independent.effective.start == D("2003-10-01")
     sites = {s.setting: s.place_of_service for s in registry.codes["90283"].typical_sites}  # type: ignore[union-attr]
-    center = next(pos for setting, pos in sites.items() if setting.startswith("outpatient infusion center"))
+    center = next(
+        pos for setting, pos in sites.items() if setting.startswith("outpatient infusion center")
+    )
     assert center == ("11", "49")
 
 
@@ -406,7 +418,8 @@ def test_medicare_outpatient_prior_authorization_list_has_no_ivig() -> None:
     pa = MEDICARE.prior_authorization
     assert pa.status is PriorAuthStatus.NOT_AVAILABLE  # no requirement stated; not asserted 'none'
     assert "419.83" in pa.detail
-    assert "ecfr-419-83" in pa.sources and "palmetto-opd-pa" in pa.sources
+    assert "ecfr-419-83" in pa.sources
+    assert "palmetto-opd-pa" in pa.sources
     assert registry.sources["ecfr-419-83"].confidence is Confidence.PRIMARY_MIRROR
 
 
@@ -414,7 +427,11 @@ def test_bcbs_example_plans_settled() -> None:
     plans = {p.name: p for p in registry.policy("BCBS").example_plans}
     horizon = next(p for name, p in plans.items() if name.startswith("Horizon"))
     assert horizon.documents[0].effective.start == D("2020-02-14")
-    nc = next(p for name, p in plans.items() if name.startswith("Blue Cross and Blue Shield of North Carolina"))
+    nc = next(
+        p
+        for name, p in plans.items()
+        if name.startswith("Blue Cross and Blue Shield of North Carolina")
+    )
     assert _host(str(nc.documents[0].url)) == "www.bluecrossnc.com"
 
 
@@ -445,7 +462,8 @@ def test_scig_codes_are_per_100_mg(code: str) -> None:
 
 def test_itp_is_on_a_list_from_a_document_that_names_it() -> None:
     panzyga = registry.diagnosis_lists["nc-medicaid-panzyga-j1599"]
-    assert "D69.3" in panzyga and not panzyga.complete
+    assert "D69.3" in panzyga
+    assert not panzyga.complete
     assert "D81.3" not in panzyga  # a header now, not billable
     assert panzyga.payer is None  # North Carolina Medicaid is not one of the five payers
     assert "nc-medicaid-panzyga-j1599" in registry.codes["J1599"].indications  # type: ignore[operator]
@@ -469,8 +487,10 @@ def test_the_2021_demonstration_rate() -> None:
 
 def test_99211_is_not_paid_with_drug_administration() -> None:
     rule = _rule("medicare.em-with-drug-administration")
-    assert "99211" in rule.summary and rule.modifiers == ("25",)
-    assert "96365" in rule.codes and "96372" in rule.codes
+    assert "99211" in rule.summary
+    assert rule.modifiers == ("25",)
+    assert "96365" in rule.codes
+    assert "96372" in rule.codes
     assert registry.sources["hhs-2005-em-drug-admin"].confidence is Confidence.PRIMARY
 
 
@@ -482,7 +502,8 @@ def test_home_infusion_therapy_benefit_for_immune_globulin_by_pump() -> None:
 
 def test_home_ivig_claims_put_each_date_on_its_own_line() -> None:
     rule = _rule("medicare.home-ivig-claim-lines")
-    assert "Q2052" in rule.codes and "own line" in rule.summary
+    assert "Q2052" in rule.codes
+    assert "own line" in rule.summary
 
 
 def test_abn_modifiers_are_for_original_medicare() -> None:
@@ -492,7 +513,9 @@ def test_abn_modifiers_are_for_original_medicare() -> None:
     assert not isinstance(registry.modifiers["GX"].when_not_to_use, NotAvailable)
 
 
-@pytest.mark.parametrize("topic", ["MUE values", "NCCI procedure-to-procedure pairs", "CY2025 and CY2026 Q2052"])
+@pytest.mark.parametrize(
+    "topic", ["MUE values", "NCCI procedure-to-procedure pairs", "CY2025 and CY2026 Q2052"]
+)
 def test_known_but_unread_lists_are_said_to_be_not_available(topic: str) -> None:
     assert any(topic in item.reason for item in MEDICARE.not_available), topic
 
@@ -513,7 +536,8 @@ def test_code_dates_the_sources_give() -> None:
 def test_po_and_pn() -> None:
     po, pn = registry.modifiers["PO"], registry.modifiers["PN"]
     assert po.effective.start == D("2015-01-01")
-    assert po.not_with == ("PN",) and pn.not_with == ("PO",)
+    assert po.not_with == ("PN",)
+    assert pn.not_with == ("PO",)
     assert "emergency department" in str(po.when_not_to_use)
 
 
@@ -525,4 +549,5 @@ def test_aetna_cpb_0206_is_cited_at_aetna() -> None:
     pa = aetna.prior_authorization
     assert pa.status is PriorAuthStatus.REQUIRED
     assert "aetna-cpb-0206" in pa.sources
-    assert "Yimmugo" in pa.detail and "Alyglo" in pa.detail
+    assert "Yimmugo" in pa.detail
+    assert "Alyglo" in pa.detail
