@@ -403,11 +403,23 @@ def test_an_infusion_center_has_no_place_of_service_code_of_its_own() -> None:
 def test_abn_modifier_dates_and_combinations() -> None:
     for code in ("GY", "GZ"):
         assert registry.modifiers[code].effective.start == D("2002-01-01")
-    assert set(registry.modifiers["GA"].not_with) == {"GY", "GZ"}
-    assert set(registry.modifiers["GY"].not_with) == {"GA", "GZ"}
-    assert set(registry.modifiers["GZ"].not_with) == {"GA", "GY"}
+    assert registry.modifiers["GX"].effective.start == D("2010-04-01")  # CR 6563
+    assert set(registry.modifiers["GA"].not_with) == {"GY", "GZ", "GX"}
+    assert set(registry.modifiers["GY"].not_with) == {"GA", "GZ"}  # GY may go with GX
+    assert set(registry.modifiers["GZ"].not_with) == {"GA", "GY", "GX"}
+    assert set(registry.modifiers["GX"].not_with) == {"GA", "GZ"}
     for code in ("GA", "GY", "GZ"):
         assert not isinstance(registry.modifiers[code].when_not_to_use, NotAvailable)
+
+
+def test_hizentra_is_a_single_dose_container_code() -> None:
+    assert registry.codes["J1559"].single_dose_container is True
+
+
+def test_home_infusion_therapy_payment_basis() -> None:
+    rule = _rule("medicare.hit-immune-globulin-pump")
+    assert "ecfr-414-1550" in rule.sources
+    assert "category 2" in rule.summary
 
 
 def test_coverage_document_dates_settled() -> None:
