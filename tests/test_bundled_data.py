@@ -91,7 +91,7 @@ def test_unverified_facts_are_not_shipped() -> None:
 def test_what_is_unknown_is_said_not_guessed() -> None:
     code = registry.codes["90283"]
     assert code.billing_unit is None  # the descriptor names no unit: a known "none"
-    assert isinstance(registry.codes["J1555"].billing_unit, NotAvailable)  # unknown
+    assert isinstance(registry.codes["J1552"].billing_unit, NotAvailable)  # unknown
     assert isinstance(registry.policy("Cigna").site_of_care, NotAvailable)
     assert isinstance(registry.codes["G0332"].status, NotAvailable)
 
@@ -102,6 +102,8 @@ def test_key_units_of_the_immune_globulin_codes() -> None:
         assert str(unit) == "per 500 mg", code
     assert str(registry.codes["90284"].billing_unit) == "per 100 mg"
     assert str(registry.codes["J1559"].billing_unit) == "per 100 mg"
+    assert str(registry.codes["J1555"].billing_unit) == "per 100 mg"
+    assert str(registry.codes["J1575"].billing_unit) == "per 100 mg"
     assert registry.codes["J1561"].is_multi_route
     assert registry.codes["J1569"].is_multi_route
     assert not registry.codes["J1459"].is_multi_route

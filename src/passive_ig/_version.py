@@ -5,4 +5,4 @@ equal ``data_version`` in ``data/manifest.json``; a test holds them together.
 """
 
 __version__ = "0.1.0"
-DATA_VERSION = "2026.11.0"
+DATA_VERSION = "2026.12.0"

@@ -245,7 +245,12 @@ class Effective(Record):
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
 class Source(Record):
-    """A document a fact rests on."""
+    """A document a fact rests on.
+
+    ``url`` is the issuer's own address. Where the issuer's text was read through a
+    copy on another host (confidence ``PRIMARY_MIRROR``), ``read_via`` names that copy;
+    it is empty otherwise. ``as_of`` is the day the document was read.
+    """
 
     id: str
     publisher: str
@@ -254,6 +259,8 @@ class Source(Record):
     confidence: Confidence
     as_of: _dt.date | NotAvailable
     note: str = ""
+    read_via: str = ""
+    """The address of the copy the issuer's text was read through, for a primary-mirror source."""
     origin: Origin = Origin.BUNDLED
 
 
@@ -342,6 +349,9 @@ class Measure(enum.Enum):
     MILLILITRE = "mL"
     VIAL = "vial"
     HOUR = "hour"
+    MINUTE = "min"
+    """Minutes of service, e.g. ``BillingUnit(quantity=15, measure=Measure.MINUTE)``: a
+    unit per 15 minutes (Medicare's Q2052 visit length)."""
     INFUSION_DAY = "infusion day"
     SERVICE = "service"
 
