@@ -38,9 +38,9 @@ def test_partial_units_are_not_guessed() -> None:
 
 
 def test_unknown_unit_is_said() -> None:
-    count = registry.billing_units("J1555", dose_mg=1_000)
+    count = registry.billing_units("J1552", dose_mg=1_000)
     assert isinstance(count.units, NotAvailable)
-    assert count.units.reason.startswith("the billing unit of J1555 is not available")
+    assert count.units.reason.startswith("the billing unit of J1552 is not available")
     assert count.exact_units is None
 
 
@@ -51,7 +51,7 @@ def test_code_without_a_mg_unit_is_refused() -> None:
         "'90283' is not a valid code for a unit count: expected a code billed per milligrams "
         "(e.g. 'J1459', per 500 mg); 90283 names no unit: bill the product supplied on one line"
     )
-    with pytest.raises(InvalidInputError, match=r"Q2052 is billed per infusion day"):
+    with pytest.raises(InvalidInputError, match=r"Q2052 is billed per 15 min$"):
         registry.billing_units("Q2052", dose_mg=1000)
 
 

@@ -181,6 +181,12 @@ def test_notes_are_one_switch_away_or_selected_by_id() -> None:
             "'info' (or a Severity)",
         ),
         ({"notes": "yes"}, "'yes' is not a valid notes switch: expected True or False"),
+        (
+            {"ignore": ["medicare.home-ivig-units"]},
+            "'medicare.home-ivig-units' is not a valid rule to ignore: expected a rule in use; "
+            "this one was retired in 0.2: Q2052 is billed in 15-minute increments of the visit, "
+            "not one unit per infusion day, so the rule gave wrong answers",
+        ),
     ],
 )
 def test_a_bad_selection_is_refused_clearly(kwargs: dict[str, object], message: str) -> None:

@@ -60,12 +60,6 @@ CASES: list[Case] = [
         line("Q2052", units=1, place_of_service="12"),
     ),
     Case(
-        "medicare.home-ivig-units", True, "Medicare", line("Q2052", units=2, place_of_service="12")
-    ),
-    Case(
-        "medicare.home-ivig-units", False, "Medicare", line("Q2052", units=1, place_of_service="12")
-    ),
-    Case(
         "medicare.home-ivig-diagnosis",
         True,
         "Medicare",
@@ -129,3 +123,11 @@ def test_product_under_hcpcs_names_the_product_codes() -> None:
     (finding,) = [f for f in report.findings if f.rule == "medicare.product-under-hcpcs"]
     assert finding.suggestion is not None
     assert "J1459" in finding.suggestion
+
+
+def test_q2052_is_billed_in_fifteen_minute_units() -> None:
+    # the retired medicare.home-ivig-units wanted 1 unit a day; a 2-hour visit is 8 units
+    visit = line("Q2052", units=8, place_of_service="12", diagnoses=("D80.0",))
+    report = registry.check(visit, payer="Medicare")
+    assert report.ok, report.to_text()
+    assert str(registry.codes["Q2052"].billing_unit) == "per 15 min"

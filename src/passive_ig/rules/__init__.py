@@ -50,6 +50,7 @@ from ..errors import InvalidInputError
 # importing the families declares their rules
 from . import claim, coverage, inputs, medicare, modifiers, payer_policy, units
 from ._engine import (
+    RETIRED,
     Rule,
     RuleFacts,
     RuleKind,
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from ..registry import Registry
 
 __all__ = [
+    "RETIRED",
     "RULES",
     "RULE_BY_ID",
     "Ref",

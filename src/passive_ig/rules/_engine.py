@@ -286,6 +286,13 @@ def _matches(rule_id: str, item: str) -> bool:
     return item == "ALL" or rule_id == item or rule_id.startswith(item + ".")
 
 
+RETIRED: dict[str, str] = {
+    "medicare.home-ivig-units": "retired in 0.2: Q2052 is billed in 15-minute increments of "
+    "the visit, not one unit per infusion day, so the rule gave wrong answers",
+}
+"""Rule ids that are no longer used, with why; they are never given to another rule."""
+
+
 def make_selection(
     rules: Sequence[Rule],
     select: Iterable[str] | str | None,
@@ -326,6 +333,10 @@ def _selectors(
         cleaned = item.strip()
         if cleaned != "ALL":
             cleaned = cleaned.lower()
+        if cleaned in RETIRED:
+            raise InvalidInputError(
+                item, f"a rule in use; this one was {RETIRED[cleaned]}", what=f"rule to {what}"
+            )
         if cleaned != "ALL" and not any(_matches(rule.id, cleaned) for rule in rules):
             near = _codes.nearest(cleaned, sorted(choices))
             hint = f"; did you mean {_quoted(near)}?" if near else ""

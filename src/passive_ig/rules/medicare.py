@@ -142,28 +142,6 @@ def home_place_of_service(line: Line) -> Fired:
 
 
 @line_rule(
-    id="medicare.home-ivig-units",
-    title="Medicare: Q2052 is one unit per infusion date",
-    severity=Severity.ERROR,
-    rests_on=(code(_HOME_SERVICES), billing_rule("medicare.q2052-one-unit-per-day")),
-    dates_from=billing_rule("medicare.q2052-one-unit-per-day"),
-    needs=("units",),
-    codes=lambda code: code.code == _HOME_SERVICES,
-)
-def home_units(line: Line) -> Fired:
-    """Q2052 is billed with a unit count other than one."""
-    services = line.code
-    assert services is not None
-    if services.code != _HOME_SERVICES or line.units is None or line.units == 1:
-        return None
-    return Hit(
-        f"Q2052 is billed as one unit per infusion date, not {line.units}",
-        "units",
-        suggestion="bill 1 unit on each infusion date's line",
-    )
-
-
-@line_rule(
     id="medicare.home-ivig-diagnosis",
     title="Medicare: home IVIG is covered for primary immunodeficiency diagnoses",
     severity=Severity.WARNING,
