@@ -11,7 +11,10 @@ right thing:
   an overlay) broke the format or its rules; it lists every problem at once.
 
 Every exception has a readable message, keeps its details as attributes, and
-survives :mod:`pickle` (so it can cross a process pool).
+survives :mod:`pickle` (so it can cross a process pool), whatever value it
+carries: a message shows a value through a short, safe repr (a huge integer, a
+list that contains itself or an object whose ``repr`` fails still print), and a
+value that cannot be pickled travels as that repr.
 
 >>> from passive_ig import registry
 >>> from passive_ig.errors import UnknownCodeError
@@ -24,6 +27,9 @@ survives :mod:`pickle` (so it can cross a process pool).
 
 from __future__ import annotations
 
+import pickle
+import re
+import reprlib
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -45,6 +51,11 @@ __all__ = [
 class PassiveIGError(Exception):
     """Base class of every exception passive_ig raises on purpose."""
 
+    def __repr__(self) -> str:
+        # BaseException's repr would call repr() on every argument, which fails for
+        # an int of more than 4,300 digits; this one never fails and stays short.
+        return f"{type(self).__name__}({', '.join(show(arg) for arg in self.args)})"
+
 
 class InvalidInputError(PassiveIGError, ValueError):
     """An argument has the wrong form or type for what it names.
@@ -59,17 +70,20 @@ class InvalidInputError(PassiveIGError, ValueError):
         super().__init__(value, expected, what)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (type(self), (self.value, self.expected), {"what": self.what}))
+        return (
+            _rebuild,
+            (type(self), (portable(self.value), self.expected), {"what": self.what}),
+        )
 
     def __str__(self) -> str:
-        return f"{self.value!r} is not a valid {self.what}: expected {self.expected}"
+        return f"{show(self.value)} is not a valid {self.what}: expected {self.expected}"
 
 
 class InvalidCodeFormat(InvalidInputError):
     """The text cannot be a billing code, modifier or other key of the kind asked for."""
 
     def __str__(self) -> str:
-        return f"{self.value!r} is not a well-formed {self.what}: expected {self.expected}"
+        return f"{show(self.value)} is not a well-formed {self.what}: expected {self.expected}"
 
 
 class UnknownKeyError(PassiveIGError, KeyError):
@@ -92,12 +106,16 @@ class UnknownKeyError(PassiveIGError, KeyError):
     def __reduce__(self) -> tuple[object, ...]:
         return (
             _rebuild,
-            (type(self), (self.value, self.suggestions), {"collection": self.collection}),
+            (
+                type(self),
+                (portable(self.value), tuple(portable(item) for item in self.suggestions)),
+                {"collection": self.collection},
+            ),
         )
 
     def __str__(self) -> str:
         where = f" in {self.collection}" if self.collection else ""
-        message = f"no {self.kind} {self.value!r}{where}"
+        message = f"no {self.kind} {show(self.value)}{where}"
         if self.suggestions:
             message += "; did you mean " + _or_list(self.suggestions) + "?"
         return message
@@ -164,7 +182,115 @@ def _rebuild(
 
 
 def _or_list(items: Sequence[str]) -> str:
-    quoted = [repr(item) for item in items]
+    quoted = [show(item) for item in items]
     if len(quoted) == 1:
         return quoted[0]
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+# ------------------------------------------------------------------ safe values
+
+SHOWN_LIMIT = 200
+"""The longest text :func:`show` gives for one value."""
+
+
+class _SafeRepr(reprlib.Repr):
+    """reprlib's bounded repr, keeping dict order, and safe for huge ints and bytes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxtuple = self.maxlist = self.maxarray = self.maxdict = 8
+        self.maxset = self.maxfrozenset = self.maxdeque = 8
+        self.maxstring = 120
+        self.maxlong = 60
+        self.maxother = 120
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 196:  # more than 59 digits: repr() may not even be allowed
+            digits = int(x.bit_length() * 0.30102999566398120) + 1
+            return f"<int of about {digits} digits>"
+        return super().repr_int(x, level)
+
+    def repr_bytes(self, x: bytes, level: int) -> str:
+        if len(x) <= self.maxstring:
+            return repr(x)
+        return repr(x[: self.maxstring]) + f"... ({len(x)} bytes)"
+
+    def repr_bytearray(self, x: bytearray, level: int) -> str:
+        return "bytearray(" + self.repr_bytes(bytes(x[: self.maxstring + 1]), level) + ")"
+
+    def repr_dict(self, x: dict[object, object], level: int) -> str:
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        pieces = []
+        for index, (key, value) in enumerate(x.items()):
+            if index == self.maxdict:
+                pieces.append("...")
+                break
+            pieces.append(f"{self.repr1(key, level - 1)}: {self.repr1(value, level - 1)}")
+        return "{" + ", ".join(pieces) + "}"
+
+
+_SAFE_REPR = _SafeRepr()
+
+
+def show(value: object) -> str:
+    """A repr of ``value`` for a message: at most :data:`SHOWN_LIMIT` characters, and
+    never an exception, whatever the value (a huge int, a list containing itself, an
+    object whose ``repr`` raises)."""
+    if type(value) is Unpicklable:
+        return value.shown
+    try:
+        text = _SAFE_REPR.repr(value)
+        if not isinstance(text, str):
+            raise TypeError(text)
+    except Exception:
+        try:
+            name = type(value).__name__
+            name = name if isinstance(name, str) else "object"
+        except Exception:  # pragma: no cover - a metaclass that breaks __name__
+            name = "object"
+        text = f"<{name[:60]} object>"
+    if " at 0x" in text:  # an address: the same value shows the same in every process
+        text = _ADDRESS.sub("", text)
+    if len(text) > SHOWN_LIMIT:
+        text = text[: SHOWN_LIMIT - 3] + "..."
+    return text
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+(?=>)")
+
+
+class Unpicklable:
+    """Stands in, after pickling, for a value an error carried that cannot be pickled
+    (a generator, a lambda, a lock): it keeps the value's repr, so the message is the
+    same on both sides."""
+
+    __slots__ = ("shown",)
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+
+    def __repr__(self) -> str:
+        return self.shown
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unpicklable) and other.shown == self.shown
+
+    def __hash__(self) -> int:
+        return hash(self.shown)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Unpicklable, (self.shown,))
+
+
+def portable(value: object) -> object:
+    """``value`` if it pickles, else an :class:`Unpicklable` that shows like it."""
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return Unpicklable(show(value))
+    return value
