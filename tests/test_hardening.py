@@ -8,6 +8,7 @@ one of them is a built-in subclass, prints (briefly) and pickles.
 
 from __future__ import annotations
 
+import decimal
 import pickle
 import threading
 from collections.abc import Iterator
@@ -18,8 +19,11 @@ import pytest
 from passive_ig import (
     DataError,
     InvalidInputError,
+    NotAvailable,
     PassiveIGError,
+    registry,
 )
+from passive_ig import codes as codes_module
 from passive_ig.errors import DataProblem, UnknownCodeError, UnknownRecordError
 from passive_ig.registry import SPECS
 
@@ -27,6 +31,105 @@ TESTS = Path(__file__).parent
 MINIMAL = TESTS / "data" / "minimal"
 OVERLAY = TESTS / "data" / "overlay"
 COLLECTIONS = tuple(spec.name for spec in SPECS)
+
+
+# ---------------------------------------------------------------- validators
+
+
+def test_validate_modifiers_of_what_is_not_a_list_is_invalid_input() -> None:
+    for value in (1, None, 2.5, object()):
+        with pytest.raises(InvalidInputError) as info:
+            codes_module.validate_modifiers(value)  # type: ignore[arg-type]
+        assert isinstance(info.value, ValueError)
+    assert str(info.value).endswith(
+        "is not a valid modifier list: expected a list of modifiers, e.g. ['JW']"
+    )
+    with pytest.raises(InvalidInputError) as info:
+        codes_module.validate_modifiers(1)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "1 is not a valid modifier list: expected a list of modifiers, e.g. ['JW']"
+    )
+    assert codes_module.validate_modifiers(iter(["jw"])) == ("JW",)
+
+
+# ---------------------------------------------------------------- units
+
+
+def test_the_callers_decimal_precision_does_not_change_the_answer() -> None:
+    for precision in (2, 3):
+        with decimal.localcontext() as context:
+            context.prec = precision
+            count = registry.billing_units("J1459", dose_mg=1_234_500)
+            assert count.units == 2469
+            assert count.exact_units == decimal.Decimal(2469)
+            partial = registry.billing_units("J1459", dose_mg=1_234_501)
+            assert isinstance(partial.units, NotAvailable)
+            # 6 significant digits would show 2469: enough are shown to see it is not whole
+            assert partial.units.reason.startswith("1234501 mg is 2469.002 units of J1459")
+            assert partial.exact_units == decimal.Decimal("2469.002")
+
+
+def test_the_callers_decimal_traps_raise_nothing() -> None:
+    dose = "1234.567890123456789012345678"  # / 500 has more digits than the default 28
+    for precision in (28, 2):
+        with decimal.localcontext() as context:
+            context.prec = precision
+            context.traps[decimal.Inexact] = True
+            context.traps[decimal.Rounded] = True
+            context.traps[decimal.FloatOperation] = True
+            count = registry.billing_units("J1459", dose_mg=dose)
+            float_count = registry.billing_units("J1459", dose_mg=1_200.0)
+        assert count.exact_units == decimal.Decimal("2.469135780246913578024691356")
+        assert isinstance(count.units, NotAvailable)
+        assert count.units.reason.startswith(f"{dose} mg is 2.46914 units of J1459")
+        assert isinstance(float_count.units, NotAvailable)
+        assert float_count.units.reason.startswith("1200 mg is 2.4 units of J1459 (per 500 mg)")
+
+
+def test_a_dose_of_many_significant_digits_is_not_counted_as_whole_units() -> None:
+    count = registry.billing_units("J1459", dose_mg="500.000000000000000000000000000001")
+    assert count.exact_units == decimal.Decimal("1.000000000000000000000000000000002")
+    assert isinstance(count.units, NotAvailable)
+    assert count.units.reason.startswith(
+        "500.000000000000000000000000000001 mg is 1.000000000000000000000000000000002 units "
+        "of J1459 (per 500 mg); how a partial unit is rounded"
+    )
+    with pytest.raises(InvalidInputError) as info:
+        registry.billing_units("J1459", dose_mg="1." + "0" * 40 + "1")
+    assert str(info.value) == (
+        f"'1.{'0' * 40}1' is not a valid dose: expected an amount in mg of at most 40 "
+        "significant digits"
+    )
+
+
+def test_minus_zero_and_zero_give_one_answer() -> None:
+    for zero, minus in (
+        (0.0, -0.0),
+        ("0", "-0"),
+        (decimal.Decimal("0.0"), decimal.Decimal("-0.0")),
+    ):
+        plus_count = registry.billing_units("J1459", dose_mg=zero, discarded_mg=zero)
+        minus_count = registry.billing_units("J1459", dose_mg=minus, discarded_mg=minus)
+        assert minus_count == plus_count
+        assert repr(minus_count) == repr(plus_count)
+        assert str(minus_count.dose_mg) == str(plus_count.dose_mg)
+
+
+@pytest.mark.parametrize(
+    ("dose", "shown"),
+    [
+        (2**1024, "<int of about 309 digits>"),
+        (-(2**1024), "<int of about 309 digits>"),
+        (10**5000, "<int of about 5001 digits>"),
+        (float("inf"), "inf"),
+        ("1" * 100, "'" + "1" * 100 + "'"),
+    ],
+    ids=["2**1024", "-2**1024", "10**5000", "inf", "100 digits"],
+)
+def test_an_amount_no_dose_can_be_is_refused_clearly(dose: object, shown: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        registry.billing_units("J1459", dose_mg=dose)  # type: ignore[arg-type]
+    assert str(info.value).startswith(f"{shown} is not a valid dose: expected an amount in mg")
 
 
 # ---------------------------------------------------------------- errors

@@ -55,12 +55,14 @@ DIAGNOSIS_FORMAT = (
 PLACE_OF_SERVICE_FORMAT = "a place-of-service code of 2 digits, e.g. '11'"
 
 _PREFIX = re.compile(r"^(CPT|HCPCS)(?:[\s\-:#]+|(?=[0-9A-Z]))")
-_CPT = re.compile(r"^[0-9]{4}[0-9FTU]$")
-_HCPCS = re.compile(r"^[A-Z][0-9]{4}$")
+_CPT = re.compile(r"[0-9]{4}[0-9FTU]")
+_HCPCS = re.compile(r"[A-Z][0-9]{4}")
 _MODIFIER_PREFIX = re.compile(r"^(?:MODIFIER|MOD)[\s\-:#]*|^-")
-_MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
-_DIAGNOSIS = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
-_POS = re.compile(r"^[0-9]{2}$")
+_MODIFIER = re.compile(r"[A-Z0-9]{2}")
+_DIAGNOSIS = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?")
+_POS = re.compile(r"[0-9]{2}")
+# The patterns above are used with fullmatch(): "$" would also match before a final
+# newline.
 
 
 def _text(value: object, what: str, expected: str) -> str:
@@ -85,11 +87,11 @@ def validate_code(value: object) -> str:
     match = _PREFIX.match(text)
     prefix = match.group(1) if match else None
     code = text[match.end() :].strip() if match else text
-    if prefix == "CPT" and _CPT.match(code):
+    if prefix == "CPT" and _CPT.fullmatch(code):
         return code
-    if prefix == "HCPCS" and (_HCPCS.match(code) or _CPT.match(code)):
+    if prefix == "HCPCS" and (_HCPCS.fullmatch(code) or _CPT.fullmatch(code)):
         return code
-    if prefix is None and (_CPT.match(code) or _HCPCS.match(code)):
+    if prefix is None and (_CPT.fullmatch(code) or _HCPCS.fullmatch(code)):
         return code
     raise InvalidCodeFormat(value, CODE_FORMAT, what="billing code")
 
@@ -106,7 +108,7 @@ def is_valid_code(value: object) -> bool:
 def validate_modifier(value: object) -> str:
     """Return the canonical form of a modifier (``" jw"`` gives ``'JW'``), or raise."""
     text = _MODIFIER_PREFIX.sub("", _text(value, "modifier", MODIFIER_FORMAT)).strip()
-    if _MODIFIER.match(text):
+    if _MODIFIER.fullmatch(text):
         return text
     raise InvalidCodeFormat(value, MODIFIER_FORMAT, what="modifier")
 
@@ -122,9 +124,14 @@ def is_valid_modifier(value: object) -> bool:
 
 def validate_modifiers(values: Iterable[object]) -> tuple[str, ...]:
     """Validate a list of modifiers; raise for the first malformed one."""
-    if isinstance(values, (str, bytes)):
-        raise InvalidInputError(values, "a list of modifiers, e.g. ['JW']", what="modifier list")
-    return tuple(validate_modifier(value) for value in values)
+    expected = "a list of modifiers, e.g. ['JW']"
+    if isinstance(values, (str, bytes, bytearray)):
+        raise InvalidInputError(values, expected, what="modifier list")
+    try:
+        items = iter(values)
+    except TypeError:
+        raise InvalidInputError(values, expected, what="modifier list") from None
+    return tuple(validate_modifier(value) for value in items)
 
 
 def validate_diagnosis(value: object) -> str:
@@ -136,7 +143,7 @@ def validate_diagnosis(value: object) -> str:
     text = _text(value, "diagnosis code", DIAGNOSIS_FORMAT)
     if "." not in text and len(text) > 3:
         text = f"{text[:3]}.{text[3:]}"
-    if _DIAGNOSIS.match(text):
+    if _DIAGNOSIS.fullmatch(text):
         return text
     raise InvalidCodeFormat(value, DIAGNOSIS_FORMAT, what="diagnosis code")
 
@@ -155,7 +162,7 @@ def validate_place_of_service(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 99:
         value = f"{value:02d}"
     text = _text(value, "place of service", PLACE_OF_SERVICE_FORMAT)
-    if _POS.match(text):
+    if _POS.fullmatch(text):
         return text
     raise InvalidCodeFormat(value, PLACE_OF_SERVICE_FORMAT, what="place of service")
 
@@ -169,7 +176,7 @@ def is_valid_place_of_service(value: object) -> bool:
     return True
 
 
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_iso_date(value: object) -> dt.date | None:
@@ -183,7 +190,7 @@ def parse_iso_date(value: object) -> dt.date | None:
     >>> parse_iso_date("2024-W01-1") is None
     True
     """
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -191,24 +198,32 @@ def parse_iso_date(value: object) -> dt.date | None:
         return None
 
 
+_DIGITS = re.compile(r"[0-9]{1,18}")  # short enough to compare as ints
+
+
 def nearest(value: str, known: Sequence[str], *, limit: int = 3) -> tuple[str, ...]:
     """The known keys nearest to ``value``, best first: for codes of the same shape
     the numerically closest, then the most similar spellings."""
     found: list[str] = []
     digits = value[1:] if value[:1].isalpha() else value
-    if digits.isdigit():
+    # ASCII digits only: "²⁵".isdigit() is true, but int() refuses it
+    if _DIGITS.fullmatch(digits):
         same_shape = [
             key
             for key in known
             if len(key) == len(value)
             and key[:1].isalpha() == value[:1].isalpha()
             and (not key[:1].isalpha() or key[0] == value[0])
-            and (key[1:] if key[:1].isalpha() else key).isdigit()
+            and _DIGITS.fullmatch(key[1:] if key[:1].isalpha() else key)
         ]
         same_shape.sort(
             key=lambda key: abs(int(key[1:] if key[:1].isalpha() else key) - int(digits))
         )
         found.extend(same_shape[:limit])
+    if len(value) > 3 * max(map(len, known), default=0):
+        # difflib's ratio is at most 2 * len(key) / (len(value) + len(key)), below the
+        # cutoff of 0.5 here: no key is near, and a long value costs nothing to refuse
+        return tuple(found[:limit])
     import difflib  # only when a key is not found: kept out of the import
 
     for match in difflib.get_close_matches(value, known, n=limit, cutoff=0.5):

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import decimal
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 import attrs
@@ -46,33 +47,79 @@ class UnitCount(Record):
     discarded_units: int | NotAvailable | None = None
 
 
+_EXPECTED = "an amount in mg, 0 or more, e.g. 35000"
+
+AMOUNT_DIGITS = 40
+"""The most significant digits an amount may have (a dose in mg is a handful)."""
+
+# The library's own arithmetic never depends on the caller's decimal context (its
+# precision, rounding or traps): every operation runs in a copy of this one, whose
+# precision holds any amount accepted here divided by any unit exactly enough.
+_CONTEXT = decimal.Context(
+    prec=120,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+    flags=[],
+)
+
+
+def arithmetic() -> AbstractContextManager[decimal.Context]:
+    """A local decimal context for the library's arithmetic (see ``_CONTEXT``)."""
+    return decimal.localcontext(_CONTEXT)
+
+
 def _amount(value: object, what: str) -> decimal.Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, decimal.Decimal, str)):
-        raise InvalidInputError(value, "an amount in mg, 0 or more, e.g. 35000", what=what)
-    try:
-        amount = decimal.Decimal(str(value))
-    except decimal.InvalidOperation:
+        raise InvalidInputError(value, _EXPECTED, what=what)
+    # beyond a millionth of a mg or a million tonnes, no real dose lies
+    if isinstance(value, int) and not -(10**13) < value < 10**13:
+        raise InvalidInputError(value, _EXPECTED, what=what)  # before any conversion
+    if isinstance(value, str) and len(value) > 2 * AMOUNT_DIGITS:
         raise InvalidInputError(
-            value, "an amount in mg, 0 or more, e.g. 35000", what=what
-        ) from None
-    # beyond a millionth of a mg or a million tonnes, decimal arithmetic would
-    # underflow or overflow; no real dose is there
-    if not amount.is_finite() or amount < 0 or (amount and not -6 <= amount.adjusted() <= 12):
-        raise InvalidInputError(value, "an amount in mg, 0 or more, e.g. 35000", what=what)
-    return amount
+            value, f"an amount in mg of at most {AMOUNT_DIGITS} digits, e.g. 35000", what=what
+        )
+    with arithmetic():
+        try:
+            if isinstance(value, float):
+                amount = decimal.Decimal(repr(value))  # 0.1, not its binary expansion
+            elif isinstance(value, decimal.Decimal):
+                amount = value
+            else:
+                amount = decimal.Decimal(value)
+        except (decimal.InvalidOperation, ValueError):
+            raise InvalidInputError(value, _EXPECTED, what=what) from None
+        if not amount.is_finite() or amount < 0 or (amount and not -6 <= amount.adjusted() <= 12):
+            raise InvalidInputError(value, _EXPECTED, what=what)
+        if len(amount.as_tuple().digits) > AMOUNT_DIGITS:
+            raise InvalidInputError(
+                value, f"an amount in mg of at most {AMOUNT_DIGITS} significant digits", what=what
+            )
+        if amount.is_zero():
+            amount = amount.copy_abs()  # -0.0 is 0.0: one answer, one message
+        return amount
 
 
 def _whole(
     amount: decimal.Decimal, code: str, unit: BillingUnit
 ) -> tuple[decimal.Decimal, int | NotAvailable]:
-    exact = amount / unit.quantity
-    if exact == exact.to_integral_value():
-        return exact, int(exact)
-    shown = f"{float(exact):.6g}"
-    return exact, NotAvailable(
-        reason=f"{amount.normalize():f} mg is {shown} units of {code} ({unit}); how a partial "
-        "unit is rounded is not in passive_ig's sources: check the payer's rule"
-    )
+    if unit.quantity < 1:  # refused when the data is loaded; never divide by it
+        raise InvalidInputError(
+            unit.quantity, "a billing unit of 1 or more", what=f"billing unit of {code}"
+        )
+    with arithmetic():
+        exact = amount / unit.quantity
+        if amount % unit.quantity == 0:  # exact: no rounding, whatever the digits
+            return exact, int(exact)
+        shown = f"{float(exact):.6g}"
+        if float(shown).is_integer():  # 6 digits would hide that it is not whole
+            shown = format(exact, f".{AMOUNT_DIGITS}g")
+        reason = (
+            f"{amount.normalize():f} mg is {shown} units of {code} ({unit}); how a partial "
+            "unit is rounded is not in passive_ig's sources: check the payer's rule"
+        )
+    return exact, NotAvailable(reason=reason)
 
 
 def billing_units(
