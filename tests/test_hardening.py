@@ -9,8 +9,13 @@ one of them is a built-in subclass, prints (briefly) and pickles.
 from __future__ import annotations
 
 import decimal
+import gc
+import json
+import os
 import pickle
+import shutil
 import threading
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +26,8 @@ from passive_ig import (
     InvalidInputError,
     NotAvailable,
     PassiveIGError,
+    Registry,
+    UnknownPayerError,
     registry,
 )
 from passive_ig import codes as codes_module
@@ -31,6 +38,58 @@ TESTS = Path(__file__).parent
 MINIMAL = TESTS / "data" / "minimal"
 OVERLAY = TESTS / "data" / "overlay"
 COLLECTIONS = tuple(spec.name for spec in SPECS)
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def test_a_malformed_workflow_step_key_gives_the_library_s_errors() -> None:
+    for key in ("90283/²", "90283/¹²", "90283/1²", "²⁹⁰²⁸³/1", "90283/" + "9" * 5000):
+        with pytest.raises(InvalidInputError) as info:
+            registry.workflow_steps[key]
+        assert str(info.value).endswith(
+            " is not a valid workflow step key: expected 'CODE/ORDER', e.g. '90283/1'"
+        )
+        assert registry.workflow_steps.get(key) is None
+        assert key not in registry.workflow_steps
+    assert str(info.value).startswith("'90283/99999")  # the value, shortened
+    assert len(str(info.value)) < 300
+
+
+def test_a_payer_key_with_no_letter_or_digit_finds_no_payer() -> None:
+    for key in ("", "???", " - ", "\0"):
+        with pytest.raises(UnknownPayerError, match=r"^no payer .* in payers"):
+            registry.payers[key]
+        assert registry.payers.get(key) is None
+        assert key not in registry.payers
+
+
+def test_lookup_caches_keep_no_long_key() -> None:
+    fresh = Registry.from_directory(MINIMAL)
+    fresh.load_all()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for index in range(16):  # 16 distinct keys of 1 MiB, each finding a record
+            padding = " " * (1 << 20) + " " * index
+            assert fresh.codes[padding + "90283"].code == "90283"
+            assert fresh.codes.get(padding + "J1459") is not None
+            assert padding + "cpt 90283" in fresh.codes
+            assert fresh.sources[padding + "pub"].id == "pub"
+            assert fresh.policy(padding + "UHC", padding + "90283").id == "uhc-90283"
+            del padding
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 1 << 20  # without the bound, about 80 MiB of keys stay
+
+
+def test_short_keys_are_still_remembered_and_found() -> None:
+    fresh = Registry.from_directory(MINIMAL)
+    for _ in range(2):
+        assert fresh.codes[" cpt 90283 "] is fresh.codes["90283"]
+        assert fresh.policy("UHC") is fresh.policy("UHC")
 
 
 # ---------------------------------------------------------------- validators
@@ -207,3 +266,83 @@ def test_an_error_for_an_unpicklable_value_pickles_with_its_repr() -> None:
     )
     assert repr(clone.value) == "<unlocked _thread.lock object>"
     assert error.value is lock  # the error raised keeps the object itself
+
+
+# ---------------------------------------------------------------- overlays
+
+
+def overlay_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "overlay"
+    shutil.copytree(OVERLAY, target)
+    return target
+
+
+def test_a_key_given_twice_in_an_overlay_is_refused(tmp_path: Path) -> None:
+    base = Registry.from_directory(MINIMAL)
+    path = overlay_copy(tmp_path)
+    text = (path / "policies.json").read_text(encoding="utf-8")
+    (path / "policies.json").write_text(
+        text.replace('"id": "uhc-90283"', '"id": "mine", "id": "uhc-90283"'), encoding="utf-8"
+    )
+    with pytest.raises(DataError) as info:
+        base.with_overlay(path)
+    assert [str(problem) for problem in info.value.problems] == [
+        "policies.json: $[0].id: key 'id' given more than once in one object"
+    ]
+
+
+def test_a_misspelled_overlay_file_name_is_refused_with_the_nearest_name(tmp_path: Path) -> None:
+    base = Registry.from_directory(MINIMAL)
+    path = overlay_copy(tmp_path)
+    (path / "policies.json").rename(path / "policy.json")
+    (path / "manifest.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        base.with_overlay(path)
+    names = (
+        "sources.json, codes.json, modifiers.json, payers.json, policies.json, coverage.json, "
+        "diagnosis_lists.json, places_of_service.json, taxonomies.json, "
+        "payment_benchmarks.json, workflow.json"
+    )
+    assert [str(problem) for problem in info.value.problems] == [
+        f"manifest.json: $: not part of an overlay (an overlay holds only {names})",
+        f"policy.json: $: not a data file name; did you mean 'policies.json'? (an overlay "
+        f"holds only {names})",
+    ]
+
+
+def test_an_overlay_problem_of_shape_does_not_hide_one_across_files(tmp_path: Path) -> None:
+    base = Registry.from_directory(MINIMAL)
+    path = overlay_copy(tmp_path)
+    codes = json.loads((path / "codes.json").read_text(encoding="utf-8"))
+    codes[0]["status"] = "retired"
+    (path / "codes.json").write_text(json.dumps(codes), encoding="utf-8")
+    policies = json.loads((path / "policies.json").read_text(encoding="utf-8"))
+    policies[0]["payer"] = "humana"
+    (path / "policies.json").write_text(json.dumps(policies), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        base.with_overlay(path)
+    assert [(p.file, p.message) for p in info.value.problems] == [
+        ("codes.json", "expected one of 'active', 'deleted', got 'retired'"),
+        ("policies.json", "unknown payer 'humana'"),
+    ]
+
+
+def test_an_overlay_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    base = Registry.from_directory(MINIMAL)
+    path = overlay_copy(tmp_path)
+    os.mkfifo(path / "payers.json")
+    found: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            base.with_overlay(path)
+        except DataError as exc:
+            found.append(exc)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert len(found) == 1
+    assert [str(p) for p in found[0].problems] == [  # type: ignore[attr-defined]
+        "payers.json: $: not a regular file (a FIFO); only files are read"
+    ]

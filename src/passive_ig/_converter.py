@@ -27,7 +27,7 @@ from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ForbiddenExtraKeysError
 
 from .codes import parse_iso_date
-from .errors import DataProblem
+from .errors import DataProblem, show
 from .records import NotAvailable
 
 __all__ = ["converter", "structure_file", "unstructure"]
@@ -35,6 +35,8 @@ __all__ = ["converter", "structure_file", "unstructure"]
 T = TypeVar("T")
 
 
+# anchored for the JSON Schema (which uses this pattern), and used with fullmatch():
+# in Python "$" alone also matches before a final "\n"
 _DECIMAL = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 
 
@@ -60,40 +62,43 @@ def _json_name(obj: object) -> str:
 
 def _structure_str(obj: object, _: type) -> str:
     if not isinstance(obj, str):
-        raise _Rejected(f"expected a string, got {_json_name(obj)} ({obj!r})")
+        raise _Rejected(f"expected a string, got {_json_name(obj)} ({show(obj)})")
     return obj
 
 
 def _structure_int(obj: object, _: type) -> int:
     if isinstance(obj, bool) or not isinstance(obj, int):
-        raise _Rejected(f"expected an integer, got {_json_name(obj)} ({obj!r})")
+        raise _Rejected(f"expected an integer, got {_json_name(obj)} ({show(obj)})")
     return obj
 
 
 def _structure_bool(obj: object, _: type) -> bool:
     if not isinstance(obj, bool):
-        raise _Rejected(f"expected true or false, got {_json_name(obj)} ({obj!r})")
+        raise _Rejected(f"expected true or false, got {_json_name(obj)} ({show(obj)})")
     return obj
 
 
 def _structure_float(obj: object, _: type) -> float:
     if isinstance(obj, bool) or not isinstance(obj, (int, float)):
-        raise _Rejected(f"expected a number, got {_json_name(obj)} ({obj!r})")
-    return float(obj)
+        raise _Rejected(f"expected a number, got {_json_name(obj)} ({show(obj)})")
+    try:
+        return float(obj)
+    except OverflowError:
+        raise _Rejected(f"expected a number in range, got {show(obj)}") from None
 
 
 def _structure_decimal(obj: object, _: type) -> decimal.Decimal:
-    if not isinstance(obj, str) or not _DECIMAL.match(obj):
-        raise _Rejected(f"expected an amount as a string of digits, e.g. '420.48', got {obj!r}")
+    if not isinstance(obj, str) or not _DECIMAL.fullmatch(obj):
+        raise _Rejected(f"expected an amount as a string of digits, e.g. '420.48', got {show(obj)}")
     return decimal.Decimal(obj)
 
 
 def _structure_date(obj: object, _: type) -> dt.date:
     if not isinstance(obj, str):
-        raise _Rejected(f"expected a date as 'YYYY-MM-DD', got {_json_name(obj)} ({obj!r})")
+        raise _Rejected(f"expected a date as 'YYYY-MM-DD', got {_json_name(obj)} ({show(obj)})")
     day = parse_iso_date(obj)
     if day is None:
-        raise _Rejected(f"expected a date as 'YYYY-MM-DD', got {obj!r}")
+        raise _Rejected(f"expected a date as 'YYYY-MM-DD', got {show(obj)}")
     return day
 
 
@@ -108,7 +113,7 @@ def _enum_hook(tp: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
     def structure_enum(obj: object, _: type) -> enum.Enum:
         if isinstance(obj, str) and obj in by_value:
             return by_value[obj]
-        raise _Rejected(f"expected one of {allowed}, got {obj!r}")
+        raise _Rejected(f"expected one of {allowed}, got {show(obj)}")
 
     return structure_enum
 
@@ -152,7 +157,7 @@ def _strict_tuple_hook(tp: object, conv: cattrs.Converter) -> Callable[[object, 
 
     def structure_tuple(obj: object, cl: type) -> object:
         if not isinstance(obj, list):
-            raise _Rejected(f"expected a list, got {_json_name(obj)} ({obj!r})")
+            raise _Rejected(f"expected a list, got {_json_name(obj)} ({show(obj)})")
         return base(obj, cl)
 
     return structure_tuple
@@ -172,7 +177,7 @@ def _strict_attrs_hook(tp: type, conv: cattrs.Converter) -> Callable[[object, ty
 
     def structure_record(obj: object, cl: type) -> object:
         if not isinstance(obj, dict):
-            raise _Rejected(f"expected an object, got {_json_name(obj)} ({obj!r})")
+            raise _Rejected(f"expected an object, got {_json_name(obj)} ({show(obj)})")
         return base(obj, cl)
 
     return structure_record
@@ -180,11 +185,11 @@ def _strict_attrs_hook(tp: type, conv: cattrs.Converter) -> Callable[[object, ty
 
 def _structure_not_available(obj: object, _: type) -> NotAvailable:
     if not isinstance(obj, dict) or set(obj) != {"not_available"}:
-        raise _Rejected(f"expected {{'not_available': '<reason>'}}, got {obj!r}")
+        raise _Rejected(f"expected {{'not_available': '<reason>'}}, got {show(obj)}")
     reason = obj["not_available"]
     if not isinstance(reason, str) or not reason.strip():
         raise _Rejected(
-            f"the reason a fact is not available must be a non-empty string, got {reason!r}"
+            f"the reason a fact is not available must be a non-empty string, got {show(reason)}"
         )
     return NotAvailable(reason=reason)
 
@@ -251,7 +256,10 @@ def _format_exception(exc: BaseException, tp: type | None) -> str:
     if isinstance(exc, (_Rejected, PassiveIGError)):
         return str(exc)
     if isinstance(exc, ForbiddenExtraKeysError):
-        keys = ", ".join(sorted(exc.extra_fields))
+        keys = ", ".join(
+            key if key.isidentifier() and key.isascii() and len(key) <= 60 else show(key)
+            for key in sorted(exc.extra_fields)
+        )
         return f"unknown key(s) {keys} (not part of the format)"
     if isinstance(exc, KeyError):
         return "required key missing"
@@ -267,10 +275,13 @@ class Structured(Generic[T]):
     problems: tuple[DataProblem, ...]
 
 
-def structure_file(data: object, tp: type[T], *, file: str) -> Structured[T]:
+def structure_file(
+    data: object, tp: type[T], *, file: str, skip: frozenset[int] = frozenset()
+) -> Structured[T]:
     """Structure a file that holds a JSON list of records of type ``tp``.
 
     Returns the records that structured and a problem for everything that did not.
+    The records at the indexes in ``skip`` (already refused) are left out.
     """
     if not isinstance(data, list):
         problem = DataProblem(
@@ -282,6 +293,8 @@ def structure_file(data: object, tp: type[T], *, file: str) -> Structured[T]:
     problems: list[DataProblem] = []
     hook = converter.get_structure_hook(tp)
     for index, item in enumerate(data):
+        if index in skip:
+            continue
         try:
             records.append(hook(item, tp))
             positions.append(index)

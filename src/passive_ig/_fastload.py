@@ -88,11 +88,11 @@ def _date(value: Any) -> Any:
     return day
 
 
-_DECIMAL = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+_DECIMAL = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")  # used with fullmatch, as the strict hook
 
 
 def _decimal(value: Any) -> Any:
-    if type(value) is not str or not _DECIMAL.match(value):
+    if type(value) is not str or not _DECIMAL.fullmatch(value):
         raise _Refused
     return decimal.Decimal(value)
 

@@ -10,16 +10,18 @@ problem is collected, each with its file and JSON path.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from . import codes as _codes
-from .errors import DataProblem, InvalidInputError
+from .errors import DataProblem, InvalidInputError, show
 from .records import (
     BillingCode,
     BillingRule,
+    BillingUnit,
     ClinicalWorkflowStep,
     CodeRange,
     CoverageDetermination,
@@ -31,6 +33,7 @@ from .records import (
     Modifier,
     NotAvailable,
     Origin,
+    Payer,
     PayerPolicy,
     PaymentBenchmark,
     PaymentFigure,
@@ -108,7 +111,7 @@ def _check_form(validate: Callable[[object], str], value: str) -> str | None:
     except InvalidInputError as exc:
         return str(exc)
     if clean != value:
-        return f"{value!r} is not in canonical form; write {clean!r}"
+        return f"{show(value)} is not in canonical form; write {show(clean)}"
     return None
 
 
@@ -117,11 +120,15 @@ def check_data_set(
     keys: Mapping[str, set[str]],
     files: Mapping[str, str],
     manifest: Manifest | None,
+    *,
+    unchecked: frozenset[str] = frozenset(),
 ) -> list[DataProblem]:
     """Every cross-record problem of a whole data set.
 
     ``collections`` maps each collection's name to its records, ``keys`` to its
-    keys and ``files`` to its file name.
+    keys and ``files`` to its file name. References to the collections named in
+    ``unchecked`` are not checked: some of their records did not structure and
+    their keys are unknown, so a reference to them may not be dangling.
     """
     problems: list[DataProblem] = []
     rule_ids: dict[str, str] = {}
@@ -132,33 +139,39 @@ def check_data_set(
                     DataProblem(
                         file="policies.json",
                         path=f"$[{index}].billing_rules[{rule_index}].id",
-                        message=f"duplicate billing rule id {rule.id!r} (first in {rule_ids[rule.id]})",
+                        message=f"duplicate billing rule id {show(rule.id)} (first in {rule_ids[rule.id]})",
                     )
                 )
             rule_ids.setdefault(rule.id, policy.id)
     keys = {**keys, "billing_rules": set(rule_ids)}
+    # a key with surrounding spaces is one problem (reported on its record), not
+    # one more for every reference written without them
+    keys = {name: known | {key.strip() for key in known} for name, known in keys.items()}
     problems.extend(_one_per_payer_and_code(collections, files))
     problems.extend(_payer_names_unique(collections, files))
     for name, records in collections.items():
         file = files[name]
         for index, record in enumerate(records):
-            for problem in _check_record(record, f"$[{index}]", keys):
+            for problem in _check_record(record, f"$[{index}]", keys, unchecked):
                 problems.append(DataProblem(file=file, path=problem[0], message=problem[1]))
-    if manifest is not None:
+    if manifest is not None and "sources" not in unchecked:
         for index, source in enumerate(manifest.sources):
             if source not in keys["sources"]:
                 problems.append(
                     DataProblem(
                         file="manifest.json",
                         path=f"$.sources[{index}]",
-                        message=f"unknown source {source!r}",
+                        message=f"unknown source {show(source)}",
                     )
                 )
     return problems
 
 
 def _check_record(
-    record: object, root: str, keys: Mapping[str, set[str]]
+    record: object,
+    root: str,
+    keys: Mapping[str, set[str]],
+    unchecked: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[str, str]]:
     bundled = getattr(record, "origin", Origin.BUNDLED) is Origin.BUNDLED
     top_sources = getattr(record, "sources", None)
@@ -172,14 +185,15 @@ def _check_record(
             message = _check_form(validate, getattr(item, key_field))
             if message:
                 yield f"{path}.{key_field}", message
+        yield from _check_values(item, path)
         sources = getattr(item, "sources", None)
-        if isinstance(sources, tuple):
+        if isinstance(sources, tuple) and "sources" not in unchecked:
             for index, source in enumerate(sources):
                 if source not in keys["sources"]:
-                    yield f"{path}.sources[{index}]", f"unknown source {source!r}"
+                    yield f"{path}.sources[{index}]", f"unknown source {show(source)}"
         for field in attrs.fields(_attrs_type_of(kind)):
             target = REFERENCES.get((kind, field.name))
-            if target is None:
+            if target is None or target in unchecked:
                 continue
             value = getattr(item, field.name)
             many = isinstance(value, tuple)
@@ -215,13 +229,45 @@ def _check_record(
             for index, link in enumerate(item.related):
                 if link.code == item.code:
                     yield f"{path}.related[{index}].code", "a code cannot be related to itself"
-        if isinstance(item, ProviderTaxonomy) and not (
-            len(item.code) == 10 and item.code.endswith("X") and item.code.isalnum()
-        ):
+        if isinstance(item, ProviderTaxonomy) and not _TAXONOMY.fullmatch(item.code):
             yield (
                 f"{path}.code",
-                f"{item.code!r} is not a NUCC taxonomy code (10 characters ending in X)",
+                f"{show(item.code)} is not a NUCC taxonomy code (10 characters ending in X)",
             )
+
+
+_TAXONOMY = re.compile(r"[0-9A-Z]{9}X")
+
+
+def _check_values(item: object, path: str) -> Iterator[tuple[str, str]]:
+    """Values that structured but that no lookup or answer could use."""
+    record_id = getattr(item, "id", None)
+    if record_id == "":
+        yield f"{path}.id", "an id cannot be empty"
+    elif isinstance(record_id, str) and record_id != record_id.strip():
+        yield (
+            f"{path}.id",
+            f"{show(record_id)} cannot be looked up: an id has no surrounding spaces; "
+            f"write {show(record_id.strip())}",
+        )
+    if isinstance(item, BillingUnit) and item.quantity < 1:
+        yield (
+            f"{path}.quantity",
+            f"a billing unit of {item.quantity} {item.measure.value} is not a unit: "
+            "expected a whole number of 1 or more",
+        )
+    if isinstance(item, ClinicalWorkflowStep) and item.order < 1:
+        yield f"{path}.order", f"expected a step number of 1 or more, got {item.order}"
+    if isinstance(item, Payer):
+        names = [(item.id, "id"), (item.name, "name")]
+        names.extend((alias, f"aliases[{index}]") for index, alias in enumerate(item.aliases))
+        for name, where in names:
+            if (name or where != "id") and not any(ch.isalnum() for ch in name):
+                yield (
+                    f"{path}.{where}",
+                    f"{show(name)} has no letter or digit, so it cannot name a payer "
+                    "(lookups ignore everything else)",
+                )
 
 
 def _unknown(target: str, key: str, known: set[str]) -> str:
@@ -236,10 +282,10 @@ def _unknown(target: str, key: str, known: set[str]) -> str:
         "billing_rules": "billing rule",
         "payment_benchmarks": "payment benchmark",
     }.get(target, "record")
-    message = f"unknown {noun} {key!r}"
+    message = f"unknown {noun} {show(key)}"
     suggestions = _codes.nearest(key, sorted(known), limit=1)
     if suggestions:
-        message += f" (nearest: {suggestions[0]!r})"
+        message += f" (nearest: {show(suggestions[0])})"
     return message
 
 
@@ -258,7 +304,7 @@ def _check_range(item: CodeRange, path: str) -> Iterator[tuple[str, str]]:
         len(item.first) == len(item.last) and item.first[0].isdigit() == item.last[0].isdigit()
     )
     if not same_shape or item.last < item.first:
-        yield path, f"{item.first!r} to {item.last!r} is not a range of codes"
+        yield path, f"{show(item.first)} to {show(item.last)} is not a range of codes"
 
 
 def _one_per_payer_and_code(
@@ -276,8 +322,8 @@ def _one_per_payer_and_code(
                     yield DataProblem(
                         file=files[name],
                         path=f"$[{index}]",
-                        message=f"{record.id!r} and {first!r} both answer for payer "
-                        f"{record.payer!r} and code {code!r}; keep one",
+                        message=f"{show(record.id)} and {show(first)} both answer for payer "
+                        f"{show(record.payer)} and code {show(code)}; keep one",
                     )
 
 
@@ -289,10 +335,12 @@ def _payer_names_unique(
     for index, payer in enumerate(collections.get("payers", ())):
         for name in dict.fromkeys((payer.id, payer.name, *payer.aliases)):
             folded = "".join(ch for ch in name.casefold() if ch.isalnum())
+            if not folded:
+                continue  # a name no lookup can use: reported by _check_values
             first = owner.setdefault(folded, payer.id)
             if first != payer.id:
                 yield DataProblem(
                     file=files["payers"],
                     path=f"$[{index}]",
-                    message=f"{name!r} would find both {first!r} and {payer.id!r}",
+                    message=f"{show(name)} would find both {show(first)} and {show(payer.id)}",
                 )

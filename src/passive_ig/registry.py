@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import os
+import re
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -42,6 +44,7 @@ from .errors import (
     UnknownModifierError,
     UnknownPayerError,
     UnknownRecordError,
+    show,
 )
 from .records import (
     BillingCode,
@@ -109,14 +112,18 @@ def _step_key(step: ClinicalWorkflowStep) -> str:
     return f"{step.code}/{step.order}"
 
 
+_STEP_ORDER = re.compile(r"\s*([0-9]{1,9})\s*")  # ASCII digits: int() refuses "²"
+
+
 def _normalize_step(value: object) -> str:
     expected = "'CODE/ORDER', e.g. '90283/1'"
     if not isinstance(value, str) or "/" not in value:
         raise InvalidInputError(value, expected, what="workflow step key")
     code, _, order = value.partition("/")
-    if not order.strip().isdigit():
+    digits = _STEP_ORDER.fullmatch(order)
+    if digits is None or not _codes.is_valid_code(code):
         raise InvalidInputError(value, expected, what="workflow step key")
-    return f"{_codes.validate_code(code)}/{int(order)}"
+    return f"{_codes.validate_code(code)}/{int(digits.group(1))}"
 
 
 def _normalize_payer(value: object) -> str:
@@ -213,7 +220,8 @@ class Collection(Generic[R]):
         self._hits: dict[object, R] = {}
 
     def _remember(self, key: object, record: R) -> None:
-        if type(key) is str and len(self._hits) < _HITS_LIMIT:
+        # only short keys: a long-running service must not keep what its users send
+        if type(key) is str and len(key) <= _HIT_KEY_LIMIT and len(self._hits) < _HITS_LIMIT:
             self._hits[key] = record
 
     def _index(self) -> _Index[R]:
@@ -222,6 +230,8 @@ class Collection(Generic[R]):
     def _resolve(self, key: object) -> tuple[str, R | None]:
         index = self._index()
         clean = self._spec.normalize(key)
+        if not clean:  # a payer key with no letter or digit: it names no payer
+            return clean, None
         found = index.by_key.get(clean)
         if found is None and index.aliases:
             canonical = index.aliases.get(clean)
@@ -313,6 +323,10 @@ class Collection(Generic[R]):
 _HITS_LIMIT = 4096
 """How many keys as given a collection (or ``Registry.policy``) remembers."""
 
+_HIT_KEY_LIMIT = 64
+"""The longest key (in characters) a collection (or ``Registry.policy``) remembers;
+longer keys are looked up every time, never kept."""
+
 
 @attrs.frozen
 class _Index(Generic[R]):
@@ -345,6 +359,204 @@ def _build_index(spec: _Spec, records: tuple[Any, ...]) -> _Index[Any]:
     )
 
 
+FILE_SIZE_LIMIT = 16 * 1024 * 1024
+"""The largest data file read (16 MiB; the bundled files are each under 200 KiB)."""
+
+JSON_DEPTH_LIMIT = 64
+"""How deeply arrays and objects may nest in a data file (the format needs fewer than 10)."""
+
+JSON_INTEGER_DIGITS = 100
+"""The most digits an integer in a data file may have."""
+
+
+class _Unreadable(Exception):
+    """A data file that is not read: its message says why."""
+
+
+def _read_file(path: str) -> bytes:
+    """The bytes of a regular file of at most :data:`FILE_SIZE_LIMIT` bytes.
+
+    Opened without blocking (a FIFO would wait for a writer forever) and checked
+    once open, so nothing but a regular file is ever read (not a FIFO, a device
+    such as ``/dev/zero``, or a directory), and never more than the limit.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise _Unreadable(f"not a regular file ({_file_kind(mode)}); only files are read")
+        chunks = []
+        left = FILE_SIZE_LIMIT + 1
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(descriptor)
+    if left <= 0:
+        raise _Unreadable(_too_large())
+    return b"".join(chunks)
+
+
+def _too_large() -> str:
+    return f"larger than {FILE_SIZE_LIMIT // (1024 * 1024)} MiB, the limit for a data file"
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"  # pragma: no cover - no other kind on the systems we run on
+
+
+class _Refused:
+    """A JSON value the format refuses wherever it stands (an integer of too many digits,
+    a number out of range, NaN); the scan reports it with its JSON path."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"<{self.message}>"
+
+
+class _TwiceKeyed(dict[str, Any]):
+    """A JSON object that gave a key more than once; ``twice`` names those keys."""
+
+    __slots__ = ("twice",)
+    twice: tuple[str, ...]
+
+
+def _json_int(text: str) -> object:
+    digits = len(text) - text.startswith("-")
+    if digits > JSON_INTEGER_DIGITS:
+        return _Refused(f"an integer of {digits} digits (at most {JSON_INTEGER_DIGITS})")
+    return int(text)
+
+
+def _json_float(text: str) -> object:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        return _Refused(f"a number out of range ({text[:20]}{'...' if len(text) > 20 else ''})")
+    return value
+
+
+def _json_constant(text: str) -> object:
+    return _Refused(f"{text} is not JSON")
+
+
+def _add(seen: set[str], key: str) -> bool:
+    seen.add(key)
+    return False
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    twice = _TwiceKeyed(obj)
+    seen: set[str] = set()
+    twice.twice = tuple(dict.fromkeys(key for key, _ in pairs if key in seen or _add(seen, key)))
+    return twice
+
+
+def _parse_json(raw: bytes, name: str) -> tuple[object, tuple[DataProblem, ...]]:
+    """Parse a data file. Values the format refuses are kept as markers for :func:`_scan`."""
+    import json
+
+    def problem(message: str) -> tuple[object, tuple[DataProblem, ...]]:
+        return None, (DataProblem(file=name, path="$", message=message),)
+
+    try:
+        return json.loads(
+            raw,
+            parse_int=_json_int,
+            parse_float=_json_float,
+            parse_constant=_json_constant,
+            object_pairs_hook=_json_object,
+        ), ()
+    except json.JSONDecodeError as exc:
+        return problem(f"not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})")
+    except UnicodeDecodeError as exc:
+        return problem(f"not valid JSON ({exc})")
+    except RecursionError:
+        return problem(f"arrays or objects nested more than {JSON_DEPTH_LIMIT} levels deep")
+
+
+def _scan(data: object, name: str) -> list[DataProblem]:
+    """What the format refuses in parsed JSON, each with its JSON path: keys given twice,
+    integers of too many digits, numbers out of range, nesting too deep."""
+    problems = []
+    stack: list[tuple[object, str, int]] = [(data, "$", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if type(value) is _Refused:
+            problems.append(DataProblem(file=name, path=path, message=value.message))
+            continue
+        if not isinstance(value, (dict, list)):
+            continue
+        if depth >= JSON_DEPTH_LIMIT:
+            problems.append(
+                DataProblem(
+                    file=name,
+                    path=path,
+                    message=f"arrays or objects nested more than {JSON_DEPTH_LIMIT} levels deep",
+                )
+            )
+            continue
+        children: list[tuple[object, str, int]] = []
+        if isinstance(value, dict):
+            if type(value) is _TwiceKeyed:
+                for key in value.twice:
+                    problems.append(
+                        DataProblem(
+                            file=name,
+                            path=_json_path(path, key),
+                            message=f"key {show(key)} given more than once in one object",
+                        )
+                    )
+            children = [(item, _json_path(path, key), depth + 1) for key, item in value.items()]
+        else:
+            children = [(item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value)]
+        stack.extend(reversed(children))
+    return problems
+
+
+def _json_path(path: str, key: str) -> str:
+    return f"{path}.{key}" if key.isidentifier() and key.isascii() else f"{path}[{show(key)}]"
+
+
+@attrs.frozen
+class _Loaded:
+    """One collection's file, read and structured: what structured and every problem.
+
+    ``failed_keys`` are the keys of records that did not structure but whose key
+    could be read; ``keys_known`` is False when some record's key could not be (or
+    the file could not be read at all), so references to the collection cannot be
+    checked until those problems are fixed.
+    """
+
+    records: tuple[Any, ...]
+    problems: tuple[DataProblem, ...]
+    failed_keys: frozenset[str] = frozenset()
+    keys_known: bool = True
+
+    @property
+    def complete(self) -> bool:
+        return self.keys_known and not self.failed_keys
+
+
 class _Reader:
     """Reads the data files of one data set (bundled package data or a directory)."""
 
@@ -355,7 +567,17 @@ class _Reader:
         if isinstance(root, (str, os.PathLike)):
             from pathlib import Path
 
-            root = Path(root)
+            try:
+                text = os.fspath(root)
+            except Exception:
+                text = None
+            if not isinstance(text, str) or "\0" in text:
+                raise InvalidInputError(
+                    root,
+                    "a directory path (str or os.PathLike of str) without NUL characters",
+                    what="data directory",
+                )
+            root = Path(text)
         elif not hasattr(root, "joinpath"):
             raise InvalidInputError(
                 root, "a directory path (str or os.PathLike)", what="data directory"
@@ -364,42 +586,127 @@ class _Reader:
         self.label = label
 
     def exists(self, name: str) -> bool:
-        return bool(self.root.joinpath(name).is_file())
+        target = self.root.joinpath(name)
+        if isinstance(target, os.PathLike):
+            return os.path.lexists(target)
+        return bool(target.is_file() or target.is_dir())
+
+    def names(self) -> list[str] | None:
+        """The names in the directory, or None when it cannot be listed."""
+        try:
+            if isinstance(self.root, os.PathLike):
+                return sorted(os.listdir(self.root))
+            return sorted(str(entry.name) for entry in self.root.iterdir())
+        except Exception:
+            return None
+
+    def unknown_files(self, allowed: tuple[str, ...], what: str) -> list[DataProblem]:
+        """A problem for each name in the directory that is not one of ``allowed``
+        (names starting with a dot are left alone), with the nearest allowed name."""
+        problems = []
+        for name in self.names() or ():
+            if name in allowed or name.startswith("."):
+                continue
+            if name in DATA_FILES:
+                problem = f"not part of {what}"
+            else:
+                nearest = _codes.nearest(name, allowed, limit=1)
+                hint = f"; did you mean {show(nearest[0])}?" if nearest else ""
+                problem = f"not a data file name{hint}"
+            problems.append(
+                DataProblem(
+                    file=name if name.isprintable() and len(name) <= 100 else show(name),
+                    path="$",
+                    message=f"{problem} ({what} holds only {', '.join(allowed)})",
+                )
+            )
+        return problems
 
     def records(self, spec: _Spec) -> tuple[tuple[Any, ...], tuple[DataProblem, ...]]:
         """Read and strictly structure one collection's file: its records and every problem."""
+        loaded = self.load(spec)
+        return loaded.records, loaded.problems
+
+    def load(self, spec: _Spec) -> _Loaded:
+        """Read and strictly structure one collection's file (see :class:`_Loaded`)."""
         from ._converter import structure_file
 
         data, problems = self.read(spec.file)
-        if problems:
-            return (), problems
+        if (data is None and problems) or type(data) is _Refused:  # not read, or refused
+            return _Loaded(records=(), problems=problems, keys_known=False)
+        if not isinstance(data, list):
+            # the converter says why; no record, and no key, can be read
+            result = structure_file(data, spec.record_type, file=spec.file)
+            return _Loaded(records=(), problems=(*result.problems, *problems), keys_known=False)
+        # a record with a problem found by the scan is not structured; the others are
+        skip = frozenset(_top_index(problem.path) for problem in problems)
         data, origin_problems = _without_origin(data, spec.file)
-        result = structure_file(data, spec.record_type, file=spec.file)
-        return result.records, (
-            *origin_problems,
-            *result.problems,
-            *_duplicate_problems(spec, result),
+        from .units import arithmetic
+
+        with arithmetic():
+            result = structure_file(data, spec.record_type, file=spec.file, skip=skip)
+        # a record with any problem of shape (an origin key too) is left out of the
+        # rules across records, so that it adds no problem that follows from the first
+        refused = {_top_index(problem.path) for problem in origin_problems}
+        kept = [
+            (index, record)
+            for index, record in zip(result.positions, result.records, strict=True)
+            if index not in refused
+        ]
+        structured = {index for index, _ in kept}
+        failed_keys = set()
+        keys_known = True
+        items: list[object] = data  # type: ignore[assignment]  # a list: checked above
+        for index, item in enumerate(items):
+            if index not in structured:
+                key = _raw_key(spec, item)
+                if key is None:
+                    keys_known = False
+                else:
+                    failed_keys.add(key)
+        return _Loaded(
+            records=tuple(record for _, record in kept),
+            problems=(
+                *problems,
+                *origin_problems,
+                *result.problems,
+                *_duplicate_problems(spec, result),
+            ),
+            failed_keys=frozenset(failed_keys),
+            keys_known=keys_known,
         )
 
-    def read(self, name: str) -> tuple[object, tuple[DataProblem, ...]]:
+    def read_bytes(self, name: str) -> bytes:
+        """The bytes of one file; raises OSError or :class:`_Unreadable`."""
+        target = self.root.joinpath(name)
+        if isinstance(target, (os.PathLike, _OsPath)):
+            return _read_file(os.fspath(target))
+        with target.open("rb") as handle:  # a zipped or frozen install's resources
+            raw: bytes = handle.read(FILE_SIZE_LIMIT + 1)
+        if len(raw) > FILE_SIZE_LIMIT:
+            raise _Unreadable(_too_large())
+        return raw
+
+    def read(self, name: str, *, scan: bool = True) -> tuple[object, tuple[DataProblem, ...]]:
+        """The parsed JSON of one file and its problems.
+
+        When the file cannot be read or parsed, the data is None. Otherwise the
+        problems are those of :func:`_scan` (not run when ``scan`` is False: the
+        fast path refuses the scan's markers itself, and reads again with it).
+        """
         try:
-            raw = self.root.joinpath(name).read_bytes()
+            raw = self.read_bytes(name)
         except FileNotFoundError:
             return None, (DataProblem(file=name, path="$", message="file missing"),)
+        except _Unreadable as exc:
+            return None, (DataProblem(file=name, path="$", message=str(exc)),)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             return None, (DataProblem(file=name, path="$", message=f"cannot be read ({reason})"),)
-        import json
-
-        try:
-            return json.loads(raw), ()
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            where = (
-                f"line {exc.lineno} column {exc.colno}: {exc.msg}"
-                if isinstance(exc, json.JSONDecodeError)
-                else str(exc)
-            )
-            return None, (DataProblem(file=name, path="$", message=f"not valid JSON ({where})"),)
+        data, problems = _parse_json(raw, name)
+        if problems or not scan:
+            return data, problems
+        return data, tuple(_scan(data, name))
 
     def manifest(self) -> tuple[Manifest | None, tuple[DataProblem, ...]]:
         """Read and strictly structure the manifest."""
@@ -409,6 +716,28 @@ class _Reader:
         if problems:
             return None, problems
         return structure_one(data, Manifest, file=MANIFEST_FILE)
+
+
+def _top_index(path: str) -> int:
+    """The index of the record a JSON path is in (``$[3].code`` gives 3), or -1."""
+    if path.startswith("$["):
+        digits = path[2 : path.find("]")]
+        if digits.isascii() and digits.isdigit():
+            return int(digits)
+    return -1
+
+
+def _raw_key(spec: _Spec, item: object) -> str | None:
+    """The key of a record that did not structure, read from its JSON, or None."""
+    if not isinstance(item, dict):
+        return None
+    if spec.name == "workflow_steps":
+        code, order = item.get("code"), item.get("order")
+        if type(code) is str and type(order) is int:
+            return f"{code}/{order}"
+        return None
+    key = item.get("code" if spec.key is _by_code else "id")
+    return key if type(key) is str else None
 
 
 class _BundledReader(_Reader):
@@ -441,25 +770,26 @@ class _BundledReader(_Reader):
     def __reduce__(self) -> tuple[object, ...]:
         return (_BundledReader, ())  # found again where it is unpickled
 
-    def records(self, spec: _Spec) -> tuple[tuple[Any, ...], tuple[DataProblem, ...]]:
+    def load(self, spec: _Spec) -> _Loaded:
         from ._fastload import structure_list
 
-        data, problems = self.read(spec.file)
+        data, problems = self.read(spec.file, scan=False)
         if problems:
-            return (), problems
+            return _Loaded(records=(), problems=problems, keys_known=False)
+        # (no arithmetic here: a Decimal made from a string is exact in any context)
         records = structure_list(data, spec.record_type)
         if (
             records is not None
             and len({spec.key(r).casefold() for r in records}) == len(records)  # no duplicate
             and not any("origin" in item for item in data)  # type: ignore[attr-defined]
         ):
-            return records, ()
-        return super().records(spec)  # reads again, and lists every problem
+            return _Loaded(records=records, problems=())
+        return super().load(spec)  # reads again, and lists every problem
 
     def manifest(self) -> tuple[Manifest | None, tuple[DataProblem, ...]]:
         from ._fastload import structure_one
 
-        data, problems = self.read(MANIFEST_FILE)
+        data, problems = self.read(MANIFEST_FILE, scan=False)
         if problems:
             return None, problems
         manifest = structure_one(data, Manifest)
@@ -502,12 +832,17 @@ class _OsPath:
     def joinpath(self, name: str) -> _OsPath:
         return _OsPath(os.path.join(self.path, name))
 
+    def __fspath__(self) -> str:
+        return self.path
+
     def is_file(self) -> bool:
         return os.path.isfile(self.path)
 
+    def is_dir(self) -> bool:
+        return os.path.isdir(self.path)
+
     def read_bytes(self) -> bytes:
-        with open(self.path, "rb") as handle:
-            return handle.read()
+        return _read_file(self.path)
 
 
 def _bundled_root() -> Traversable:
@@ -582,8 +917,10 @@ class Registry:
     def from_directory(cls, path: os.PathLike[str] | str) -> Registry:
         """A registry over the data set in ``path``, validated in full now.
 
-        The directory holds the same files as the bundled data. Raises
-        :class:`~passive_ig.errors.DataError` listing every problem found.
+        The directory holds the same files as the bundled data (and nothing else,
+        apart from names starting with a dot). Raises
+        :class:`~passive_ig.errors.DataError` listing every problem found, and
+        :class:`~passive_ig.errors.InvalidInputError` for what cannot be a path.
         """
         registry = cls(_Reader(path, str(path)))
         registry.load_all()
@@ -592,16 +929,18 @@ class Registry:
     def with_overlay(self, path: os.PathLike[str] | str) -> Registry:
         """A new registry: this one's records plus those in the overlay directory ``path``.
 
-        The overlay holds any of the data files (not the manifest); each record
-        replaces the record with the same key, or is added. Overlay records are
-        validated in full (shape, then the rules across the merged data set), and
-        marked ``origin=Origin.USER``.
+        The overlay holds any of the data files (not the manifest, and nothing else
+        apart from names starting with a dot); each record replaces the record with
+        the same key, or is added. Overlay records are validated in full (shape,
+        then the rules across the merged data set), and marked ``origin=Origin.USER``.
         Raises :class:`~passive_ig.errors.DataError` listing every problem found.
         """
         self.load_all()
         reader = _Reader(path, str(path))
-        problems: list[DataProblem] = []
+        origin = f"overlay {reader.label}"
+        problems = reader.unknown_files(tuple(spec.file for spec in SPECS), "an overlay")
         merged: dict[str, tuple[Any, ...]] = {}
+        results: dict[str, _Loaded] = {}
         overlaid = False
         for spec in SPECS:
             base = self._indexes[spec.name].records
@@ -609,11 +948,11 @@ class Registry:
                 merged[spec.name] = base
                 continue
             overlaid = True
-            records, file_problems = reader.records(spec)
-            problems.extend(file_problems)
+            loaded = results[spec.name] = reader.load(spec)
+            problems.extend(loaded.problems)
             # keys match as lookups do: case-folded, and payers by their cleaned id
             fold = _payer_key if spec.name == "payers" else str.casefold
-            replacing = {fold(spec.key(record)): _mark_user(record) for record in records}
+            replacing = {fold(spec.key(record)): _mark_user(record) for record in loaded.records}
             kept = tuple(replacing.pop(fold(spec.key(r)), r) for r in base)
             merged[spec.name] = kept + tuple(replacing.values())
         if not overlaid and not problems:
@@ -625,11 +964,13 @@ class Registry:
                     + ", ".join(spec.file for spec in SPECS),
                 )
             )
+            raise DataError(problems, origin=origin)
+        problems.extend(_cross_check(merged, results, self._manifest))
         if problems:
-            raise DataError(problems, origin=f"overlay {path}")
+            raise DataError(problems, origin=origin)
         combined = Registry(self._reader)
         combined._manifest = self._manifest
-        combined._install(merged, origin=f"overlay {path}")
+        combined._install(merged)
         return combined
 
     # ------------------------------------------------------------------ loading
@@ -656,9 +997,12 @@ class Registry:
     def load_all(self) -> None:
         """Read, structure and cross-check every file now, instead of on first use.
 
-        Raises :class:`~passive_ig.errors.DataError` listing every problem of every file.
-        The bundled data set, checked in full by the test suite before it ships, is
-        only read and built (in a few milliseconds); every other data set is checked.
+        Raises :class:`~passive_ig.errors.DataError` listing every problem of every
+        file: the problems of shape, and the problems across records and files of
+        whatever structured (a record that did not is left out of those rules, so
+        none is reported twice). The bundled data set, checked in full by the test
+        suite before it ships, is only read and built (in a few milliseconds);
+        every other data set is checked.
         """
         if self._verified:
             return
@@ -666,7 +1010,10 @@ class Registry:
             if self._verified:
                 return
             problems: list[DataProblem] = []
+            if not self._reader.checked_in_tests:
+                problems.extend(self._reader.unknown_files(DATA_FILES, "a data set"))
             loaded: dict[str, tuple[Any, ...]] = {}
+            results: dict[str, _Loaded] = {}
             if self._manifest is None:
                 manifest, manifest_problems = self._reader.manifest()
                 problems.extend(manifest_problems)
@@ -675,30 +1022,16 @@ class Registry:
                 if spec.name in self._indexes:
                     loaded[spec.name] = self._indexes[spec.name].records
                     continue
-                records, file_problems = self._reader.records(spec)
-                problems.extend(file_problems)
-                loaded[spec.name] = records
+                result = results[spec.name] = self._reader.load(spec)
+                problems.extend(result.problems)
+                loaded[spec.name] = result.records
+            if problems or not self._reader.checked_in_tests:
+                problems.extend(_cross_check(loaded, results, self._manifest))
             if problems:
                 raise DataError(problems, origin=self._reader.label)
-            self._install(
-                loaded, origin=self._reader.label, cross_check=not self._reader.checked_in_tests
-            )
+            self._install(loaded)
 
-    def _install(
-        self,
-        collections: Mapping[str, tuple[Any, ...]],
-        *,
-        origin: str,
-        cross_check: bool = True,
-    ) -> None:
-        if cross_check:
-            from ._integrity import check_data_set
-
-            keys = {spec.name: {spec.key(r) for r in collections[spec.name]} for spec in SPECS}
-            files = {spec.name: spec.file for spec in SPECS}
-            problems = check_data_set(collections, keys, files, self._manifest)
-            if problems:
-                raise DataError(problems, origin=origin)
+    def _install(self, collections: Mapping[str, tuple[Any, ...]]) -> None:
         with self._lock:
             for spec in SPECS:
                 if spec.name not in self._indexes:
@@ -844,6 +1177,7 @@ class Registry:
                 if (
                     type(payer) is str
                     and type(code) is str
+                    and len(payer) + len(code) <= _HIT_KEY_LIMIT
                     and len(self._policy_hits) < _HITS_LIMIT
                 ):
                     self._policy_hits[payer, code] = policy
@@ -940,6 +1274,31 @@ def _collect_sources(value: object, ids: dict[str, None]) -> None:
     elif isinstance(value, tuple):
         for item in value:
             _collect_sources(item, ids)
+
+
+def _cross_check(
+    collections: Mapping[str, tuple[Any, ...]],
+    results: Mapping[str, _Loaded],
+    manifest: Manifest | None,
+) -> list[DataProblem]:
+    """The second tier over what structured: ``results`` holds how each file read
+    went (a collection not in it was loaded before, in full)."""
+    from ._integrity import check_data_set
+
+    keys = {spec.name: {spec.key(r) for r in collections[spec.name]} for spec in SPECS}
+    unchecked = set()
+    for name, result in results.items():
+        keys[name] |= result.failed_keys
+        if not result.keys_known:
+            unchecked.add(name)
+    policies = results.get("policies")
+    if policies is not None and not policies.complete:
+        unchecked.add("billing_rules")  # the rules of a policy that did not structure
+    files = {spec.name: spec.file for spec in SPECS}
+    from .units import arithmetic
+
+    with arithmetic():
+        return check_data_set(collections, keys, files, manifest, unchecked=frozenset(unchecked))
 
 
 def _duplicate_problems(spec: _Spec, result: Structured[Any]) -> list[DataProblem]:
