@@ -14,6 +14,8 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import threading
 import tracemalloc
 from collections.abc import Iterator
@@ -31,6 +33,7 @@ from passive_ig import (
     registry,
 )
 from passive_ig import codes as codes_module
+from passive_ig.cli import main
 from passive_ig.errors import DataProblem, UnknownCodeError, UnknownRecordError
 from passive_ig.registry import SPECS
 
@@ -346,3 +349,86 @@ def test_an_overlay_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
     assert [str(p) for p in found[0].problems] == [  # type: ignore[attr-defined]
         "payers.json: $: not a regular file (a FIFO); only files are read"
     ]
+
+
+# ---------------------------------------------------------------- command line
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_data_on_what_is_not_a_directory_is_misuse(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "validate-data", str(tmp_path / "nope"))
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == f"passive-ig: error: {tmp_path / 'nope'}: no such directory: expected a data directory\n"
+    )
+    (tmp_path / "file.json").write_text("[]")
+    for flags in ((), ("--overlay",)):
+        code, out, err = run(capsys, "validate-data", *flags, str(tmp_path / "file.json"))
+        assert (code, out) == (2, "")
+        assert err.endswith("file.json: not a directory: expected a data directory\n")
+
+
+def test_validate_data_on_hostile_data_lists_problems_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "data"
+    shutil.copytree(MINIMAL, path)
+    (path / "codes.json").write_text("[" * 100_000 + "]" * 100_000)
+    (path / "payers.json").write_text("[" + "1" * 5000 + "]")
+    (path / "taxonomies.json").unlink()
+    os.mkfifo(path / "taxonomies.json")
+    result = subprocess.run(
+        [sys.executable, "-m", "passive_ig", "validate-data", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr == ""
+    assert result.stdout.splitlines()[1:] == [
+        "  codes.json: $: arrays or objects nested more than 64 levels deep",
+        "  payers.json: $[0]: an integer of 5000 digits (at most 100)",
+        "  taxonomies.json: $: not a regular file (a FIFO); only files are read",
+    ]
+
+
+def test_a_reader_that_leaves_ends_the_command_quietly() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "passive_ig", "guide", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.read(100)
+    process.stdout.close()  # as `| head -c 100` does
+    err = process.stderr.read()
+    process.stderr.close()
+    code = process.wait(timeout=120)
+    assert err == b""
+    assert code in (0, 141)  # 0 when the whole output fitted in the pipe before it closed
+
+
+def test_a_closed_pipe_is_exit_141_without_a_word() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will ever read
+    with os.fdopen(write_end, "wb") as stdout:
+        result = subprocess.run(
+            [sys.executable, "-m", "passive_ig", "guide", "--json"],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            check=False,
+        )
+    assert result.stderr == b""
+    assert result.returncode == 141

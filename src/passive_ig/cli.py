@@ -4,7 +4,13 @@ Commands: ``guide``, ``show``, ``modifiers``, ``payers``, ``check``, ``rules``,
 ``validate-data`` and ``schema``; ``--json`` on each. Exit codes: 0 clean, 1
 findings at or above the threshold (errors by default; ``--min-severity
 warning`` makes warnings count too) or a data set with problems, 2 misuse (bad
-arguments, unknown code, payer or rule), with the message on stderr.
+arguments, unknown code, payer or rule, a file or directory that is not there),
+with the message on stderr. No input gives a traceback: passive_ig's own errors
+and the operating system's are one line on stderr.
+
+When the reader of the output goes away (``passive-ig guide --json | head``),
+the command stops quietly with exit code 141, as a Unix tool killed by SIGPIPE
+does (128 + 13), so ``set -o pipefail`` sees the same as for ``cat``.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from .errors import DataError, PassiveIGError
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_MISUSE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool whose reader left
 
 
 def _date(text: str) -> dt.date:
@@ -133,17 +140,37 @@ def _error(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
     try:
-        return _run(args)
-    except DataError as exc:
-        if args.json:
-            _print_json({"ok": False, "problems": [str(p) for p in exc.problems]})
-        else:
-            print(str(exc))
-        return EXIT_FINDINGS
+        args = _parser().parse_args(argv)
+        try:
+            return _run(args)
+        except DataError as exc:
+            if args.json:
+                _print_json({"ok": False, "problems": [str(p) for p in exc.problems]})
+            else:
+                print(str(exc))
+            return EXIT_FINDINGS
+    except BrokenPipeError:
+        return _reader_left()
     except (PassiveIGError, OSError) as exc:
-        return _error(str(exc))
+        try:
+            return _error(str(exc))
+        except BrokenPipeError:  # pragma: no cover - stderr closed as well
+            return _reader_left()
+
+
+def _reader_left() -> int:
+    """The reader of stdout went away: a normal end, not an error. Point stdout at
+    the null device, so the flush at exit does not complain, and say nothing."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout is no file
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -202,8 +229,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "rules":
         return _rules(args)
     if args.command == "validate-data":
+        import os
+
         from .registry import Registry
 
+        if not os.path.isdir(args.directory):
+            what = "no such directory" if not os.path.lexists(args.directory) else "not a directory"
+            return _error(f"{args.directory}: {what}: expected a data directory")
         if args.overlay:
             result = registry.with_overlay(args.directory)
         else:
@@ -241,6 +273,9 @@ def _check(args: argparse.Namespace) -> int:
                 )
             except UnicodeDecodeError:
                 return _error(f"{args.file} is not UTF-8 text: expected a JSON file")
+            except (ValueError, RecursionError) as exc:  # huge integers, deep nesting
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                return _error(f"{args.file} cannot be read as JSON: {reason}")
         items = data if isinstance(data, list) else [data]
         claims = [Claim.from_dict(item) for item in items]
         reports = list(registry.check_many(claims, payer=args.payer, **_selection(args)))
