@@ -8,6 +8,7 @@ one of them is a built-in subclass, prints (briefly) and pickles.
 
 from __future__ import annotations
 
+import copy
 import decimal
 import gc
 import json
@@ -16,12 +17,16 @@ import pickle
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from passive_ig import (
     DataError,
@@ -432,3 +437,298 @@ def test_a_closed_pipe_is_exit_141_without_a_word() -> None:
         )
     assert result.stderr == b""
     assert result.returncode == 141
+
+
+# ---------------------------------------------------------------- properties
+
+SPECIAL_TEXT = [
+    "",
+    " ",
+    "???",
+    "\0",
+    "²⁵",
+    "90283/²",
+    "90283/1",
+    "cpt 90283",
+    " J1459 ",
+    "90283\n",
+    "UHC",
+    "Medicare",
+    "pub",
+    "medicare-90283",
+    "\ud800",
+    "J14²⁵",
+    "9" * 5000,
+    " " * 10_000 + "90283",
+]
+
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from([2**1024, -(2**1024), 10**5000, -1, 0, 500, 35_000]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([-0.0, 0.0, float("nan"), float("inf")]),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(SPECIAL_TEXT),
+    st.binary(max_size=10),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=3),
+    st.builds(object),
+    st.sampled_from(HOSTILE_VALUES),
+    st.builds(lambda: (item for item in [])),
+)
+
+
+def _check_error(error: BaseException) -> None:
+    assert isinstance(error, PassiveIGError), repr(error)
+    assert isinstance(error, (ValueError, KeyError))
+    text = str(error)
+    if isinstance(error, DataError):
+        assert all(len(str(problem)) < 2000 for problem in error.problems)
+    else:
+        assert len(text) < 2000
+    repr(error)
+    clone = pickle.loads(pickle.dumps(error))
+    assert type(clone) is type(error)
+    assert str(clone) == text
+
+
+def _call(function: Callable[[], Any]) -> Any:
+    try:
+        return function()
+    except PassiveIGError as error:
+        _check_error(error)
+        return error
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.sampled_from(COLLECTIONS), key=ANY_VALUE)
+def test_lookups_of_any_value_raise_only_passive_ig_errors(name: str, key: object) -> None:
+    collection = getattr(registry, name)
+    found = _call(lambda: collection[key])
+    got = _call(lambda: collection.get(key))
+    assert not isinstance(got, PassiveIGError)  # get() never raises for a bad key
+    assert (key in collection) is (got is not None)
+    if not isinstance(found, PassiveIGError):
+        assert got is found
+
+
+VALIDATORS = [
+    (codes_module.validate_code, codes_module.is_valid_code),
+    (codes_module.validate_modifier, codes_module.is_valid_modifier),
+    (codes_module.validate_diagnosis, codes_module.is_valid_diagnosis),
+    (codes_module.validate_place_of_service, codes_module.is_valid_place_of_service),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(which=st.sampled_from(range(len(VALIDATORS))), value=ANY_VALUE)
+def test_validators_of_any_value_raise_only_invalid_input(which: int, value: object) -> None:
+    validate, is_valid = VALIDATORS[which]
+    result = _call(lambda: validate(value))
+    assert is_valid(value) is (not isinstance(result, PassiveIGError))
+    if isinstance(result, PassiveIGError):
+        assert isinstance(result, InvalidInputError)
+    modifiers = _call(lambda: codes_module.validate_modifiers(value))  # type: ignore[arg-type]
+    assert isinstance(modifiers, (tuple, InvalidInputError))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    code=st.one_of(st.sampled_from(["J1459", "90284", "J1555", "90283", "Q2052"]), ANY_VALUE),
+    dose=ANY_VALUE,
+    discarded=st.one_of(st.none(), ANY_VALUE),
+)
+def test_billing_units_of_any_value_raise_only_passive_ig_errors(
+    code: object, dose: object, discarded: object
+) -> None:
+    with decimal.localcontext() as context:  # a hostile context changes nothing either
+        context.prec = 2
+        context.traps[decimal.Inexact] = True
+        result = _call(
+            lambda: registry.billing_units(code, dose_mg=dose, discarded_mg=discarded)  # type: ignore[arg-type]
+        )
+    if not isinstance(result, PassiveIGError):
+        assert isinstance(result.units, (int, NotAvailable))
+        repr(result)
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=ANY_VALUE, expected=st.text(max_size=30), what=st.text(max_size=10))
+def test_errors_built_around_any_value_print_and_pickle(
+    value: object, expected: str, what: str
+) -> None:
+    _check_error(InvalidInputError(value, expected, what=what))
+    _check_error(UnknownPayerError(value, (value,), collection=what))  # type: ignore[arg-type]
+
+
+# Data sets: the minimal data set and the overlay, with a few hostile edits written
+# as raw JSON text (so that what json.dumps cannot write, can be).
+
+
+class Raw:
+    """JSON text written as is: an integer of 5,000 digits, NaN, deep nesting."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class Twice:
+    """An object that gives one key twice."""
+
+    def __init__(self, pairs: list[tuple[str, object]]) -> None:
+        self.pairs = pairs
+
+
+def dump(value: object) -> str:
+    if isinstance(value, Raw):
+        return value.text
+    if isinstance(value, Twice):
+        return "{" + ", ".join(f"{json.dumps(k)}: {dump(v)}" for k, v in value.pairs) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)}: {dump(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(dump(item) for item in value) + "]"
+    return json.dumps(value)
+
+
+HOSTILE_JSON = st.sampled_from(
+    [
+        Raw("7" * 5000),
+        Raw("-" + "7" * 200),
+        Raw("NaN"),
+        Raw("-Infinity"),
+        Raw("1e400"),
+        Raw("[" * 200 + "]" * 200),
+        Raw("[" * 5000 + "]" * 5000),
+        {"not_available": "n"},
+        {"not_available": ""},
+        [],
+        {},
+        ["pub"],
+        0,
+        -500,
+        "12.50\n",
+        " pub ",
+    ]
+)
+JSON_VALUE = st.one_of(
+    HOSTILE_JSON,  # half the values are chosen to break a promise
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-1000, max_value=1000),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=8),
+        st.sampled_from(SPECIAL_TEXT[:-2]),
+        st.lists(st.text(max_size=4), max_size=2),
+    ),
+)
+
+
+@st.composite
+def edits(draw: st.DrawFn, files: dict[str, Any]) -> dict[str, Any]:
+    """Change one to three values, anywhere in the files, or give a key twice."""
+    files = json.loads(json.dumps(files))
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        name = draw(st.sampled_from(sorted(files)))
+        node: Any = files[name]
+        depth = draw(st.integers(min_value=0, max_value=4))
+        while True:
+            keys = list(range(len(node))) if isinstance(node, list) else list(node)
+            if not keys:
+                break
+            key = draw(st.sampled_from(keys))
+            child = node[key]
+            if depth and isinstance(child, (dict, list)) and child:
+                node, depth = child, depth - 1
+                continue
+            if isinstance(node, dict) and draw(st.integers(0, 4)) == 0:
+                pairs = [*node.items(), (key, copy.deepcopy(draw(JSON_VALUE)))]
+                _replace(files[name], node, Twice(pairs))
+            else:
+                node[key] = copy.deepcopy(draw(JSON_VALUE))  # sampled values are shared
+            break
+    return files
+
+
+def _replace(root: Any, target: Any, new: Any) -> None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        items = list(enumerate(node)) if isinstance(node, list) else list(node.items())
+        for key, value in items:
+            if value is target:
+                node[key] = new
+                return
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+
+
+def read_files(path: Path) -> dict[str, Any]:
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(path.glob("*.json"))}
+
+
+MINIMAL_FILES = read_files(MINIMAL)
+OVERLAY_FILES = read_files(OVERLAY)
+BASE = Registry.from_directory(MINIMAL)
+
+
+def _write(files: dict[str, Any], path: Path, renamed: str | None) -> None:
+    path.mkdir()
+    for name, data in files.items():
+        (path / (renamed if renamed and name == "policies.json" else name)).write_text(
+            dump(data), encoding="utf-8"
+        )
+
+
+def _check_data_error(error: DataError, names: set[str]) -> None:
+    _check_error(error)
+    assert error.problems
+    for problem in error.problems:
+        assert problem.file in names, problem
+        assert problem.path.startswith("$"), problem
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    files=edits(MINIMAL_FILES),
+    renamed=st.sampled_from([None, None, None, "policy.json"]),
+)
+def test_a_corrupted_data_set_is_loaded_or_refused_with_a_data_error(
+    files: dict[str, Any], renamed: str | None
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "data"
+        _write(files, path, renamed)
+        result = _call(lambda: Registry.from_directory(path))
+    names = {*MINIMAL_FILES, "policy.json"}
+    if isinstance(result, PassiveIGError):
+        assert isinstance(result, DataError), repr(result)
+        _check_data_error(result, names)
+    else:
+        for name in COLLECTIONS:  # a data set that loads answers every lookup
+            collection = getattr(result, name)
+            for record_key in collection.keys():  # noqa: SIM118  # keys, not the records
+                assert collection[record_key] is not None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    files=edits(OVERLAY_FILES),
+    renamed=st.sampled_from([None, None, None, "policy.json"]),
+)
+def test_a_corrupted_overlay_is_applied_or_refused_with_a_data_error(
+    files: dict[str, Any], renamed: str | None
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "overlay"
+        _write(files, path, renamed)
+        result = _call(lambda: BASE.with_overlay(path))
+    if isinstance(result, PassiveIGError):
+        assert isinstance(result, DataError), repr(result)
+        _check_data_error(result, {*MINIMAL_FILES, "policy.json"})
+    else:
+        assert result.policy("UHC") is not None
