@@ -523,16 +523,23 @@ def test_a_file_over_the_size_limit_is_not_read(broken_copy: Callable[..., Path]
     Registry.from_directory(path)  # exactly the limit is read
 
 
-def test_a_path_with_a_nul_character_is_refused(minimal_dir: Path) -> None:
+def test_a_path_with_a_nul_character_a_lone_surrogate_or_nothing_is_refused(
+    minimal_dir: Path,
+) -> None:
     from passive_ig import InvalidInputError
 
     for call in (Registry.from_directory, Registry.from_directory(minimal_dir).with_overlay):
-        with pytest.raises(InvalidInputError) as info:
-            call("data\0dir")
-        assert str(info.value) == (
-            "'data\\x00dir' is not a valid data directory: expected a directory path "
-            "(str or os.PathLike of str) without NUL characters"
-        )
+        for path, shown in (
+            ("data\0dir", "'data\\x00dir'"),
+            ("data\ud800", "'data\\ud800'"),
+            ("", "''"),
+        ):
+            with pytest.raises(InvalidInputError) as info:
+                call(path)
+            assert str(info.value) == (
+                f"{shown} is not a valid data directory: expected a directory path "
+                "(str or os.PathLike of str) without NUL characters"
+            )
 
 
 def test_a_file_name_the_format_does_not_have_is_refused(broken_copy: Callable[..., Path]) -> None:

@@ -385,7 +385,7 @@ def test_validate_data_on_hostile_data_lists_problems_without_a_traceback(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "data"
-    shutil.copytree(MINIMAL, path)
+    shutil.copytree(MINIMAL, os.fsdecode(path))
     (path / "codes.json").write_text("[" * 100_000 + "]" * 100_000)
     (path / "payers.json").write_text("[" + "1" * 5000 + "]")
     (path / "taxonomies.json").unlink()
@@ -405,6 +405,25 @@ def test_validate_data_on_hostile_data_lists_problems_without_a_traceback(
         "  payers.json: $[0]: an integer of 5000 digits (at most 100)",
         "  taxonomies.json: $: not a regular file (a FIFO); only files are read",
     ]
+
+
+def test_a_directory_name_that_does_not_print_is_shown_escaped(tmp_path: Path) -> None:
+    path = os.path.join(os.fsencode(tmp_path), b"data\xff")  # not UTF-8: "\udcff" in str
+    shutil.copytree(MINIMAL, os.fsdecode(path))
+    shown = repr(os.fsdecode(path))
+    result = subprocess.run(
+        [sys.executable, "-m", "passive_ig", "validate-data", path],
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout.startswith(os.fsencode(tmp_path) + b"/data\\udcff: valid; 2 sources")
+    os.remove(os.path.join(path, b"codes.json"))
+    with pytest.raises(DataError) as info:
+        Registry.from_directory(os.fsdecode(path))
+    assert str(info.value).startswith(f"{shown} has 1 problem:\n  codes.json: $: file missing")
 
 
 def test_a_reader_that_leaves_ends_the_command_quietly() -> None:

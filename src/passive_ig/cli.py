@@ -16,6 +16,7 @@ does (128 + 13), so ``set -o pipefail`` sees the same as for ``cat``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -140,6 +141,7 @@ def _error(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    _escape_what_cannot_be_written()
     try:
         args = _parser().parse_args(argv)
         try:
@@ -157,6 +159,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _error(str(exc))
         except BrokenPipeError:  # pragma: no cover - stderr closed as well
             return _reader_left()
+
+
+def _escape_what_cannot_be_written() -> None:
+    """Text the terminal's encoding cannot hold (a file name of undecodable bytes, a lone
+    surrogate from a JSON escape) is written escaped, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a stream that cannot
+                reconfigure(errors="backslashreplace")
 
 
 def _reader_left() -> int:

@@ -569,9 +569,10 @@ class _Reader:
 
             try:
                 text = os.fspath(root)
+                os.fsencode(text)  # a lone surrogate cannot name a file
             except Exception:
                 text = None
-            if not isinstance(text, str) or "\0" in text:
+            if not isinstance(text, str) or not text or "\0" in text:
                 raise InvalidInputError(
                     root,
                     "a directory path (str or os.PathLike of str) without NUL characters",
@@ -583,7 +584,8 @@ class _Reader:
                 root, "a directory path (str or os.PathLike)", what="data directory"
             )
         self.root: Traversable = root
-        self.label = label
+        # the label is printed in messages: a name that would not print is shown escaped
+        self.label = label if label.isprintable() else show(label)
 
     def exists(self, name: str) -> bool:
         target = self.root.joinpath(name)
@@ -958,7 +960,7 @@ class Registry:
         if not overlaid and not problems:
             problems.append(
                 DataProblem(
-                    file=str(path),
+                    file=reader.label,
                     path="$",
                     message="no data file found; an overlay holds one or more of "
                     + ", ".join(spec.file for spec in SPECS),
