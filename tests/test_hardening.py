@@ -631,6 +631,8 @@ HOSTILE_JSON = st.sampled_from(
         -500,
         "12.50\n",
         " pub ",
+        "9" * 5000,  # a message shows it shortened
+        {"x" * 5000: 1},
     ]
 )
 JSON_VALUE = st.one_of(

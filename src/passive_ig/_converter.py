@@ -250,7 +250,18 @@ def unstructure(record: object) -> Any:
     return converter.unstructure(record)
 
 
+_MESSAGE_LIMIT = 1000
+"""The longest message of one problem (values in it are already shortened)."""
+
+
 def _format_exception(exc: BaseException, tp: type | None) -> str:
+    message = _message_of(exc, tp)
+    if len(message) > _MESSAGE_LIMIT:  # an exception text that shows a value in full
+        message = message[: _MESSAGE_LIMIT - 3] + "..."
+    return message
+
+
+def _message_of(exc: BaseException, tp: type | None) -> str:
     from .errors import PassiveIGError
 
     if isinstance(exc, (_Rejected, PassiveIGError)):
