@@ -27,7 +27,6 @@ value that cannot be pickled travels as that repr.
 
 from __future__ import annotations
 
-import pickle
 import re
 import reprlib
 from collections.abc import Iterable, Sequence
@@ -289,6 +288,8 @@ class Unpicklable:
 
 def portable(value: object) -> object:
     """``value`` if it pickles, else an :class:`Unpicklable` that shows like it."""
+    import pickle  # only when an error is pickled: kept out of a first answer
+
     try:
         pickle.dumps(value)
     except Exception:
