@@ -568,3 +568,14 @@ def test_a_file_of_one_value_the_format_refuses(broken_copy: Callable[..., Path]
         "payers.json: $.a: key 'a' given more than once in one object",
         "taxonomies.json: $: expected a list, got null",
     ]
+
+
+def test_a_long_key_is_shown_shortened_in_the_path(broken_copy: Callable[..., Path]) -> None:
+    path = broken_copy()
+    key = "x" * 5000
+    edit_text(path, "payers.json", '"id": "uhc",', f'"{key}": 1, "{key}": 2, "id": "uhc",')
+    found = problems(path)
+    shown = f"'{'x' * 57}...{'x' * 58}'"
+    assert found[0] == (
+        f"payers.json: $[1][{shown}]: key {shown} given more than once in one object"
+    )

@@ -534,7 +534,18 @@ def _scan(data: object, name: str) -> list[DataProblem]:
 
 
 def _json_path(path: str, key: str) -> str:
-    return f"{path}.{key}" if key.isidentifier() and key.isascii() else f"{path}[{show(key)}]"
+    if key.isidentifier() and key.isascii() and len(key) <= 60:
+        path = f"{path}.{key}"
+    else:
+        path = f"{path}[{show(key)}]"
+    if len(path) > _PATH_LIMIT:  # long keys, deeply nested: keep both ends
+        half = _PATH_LIMIT // 2 - 2
+        path = f"{path[:half]}...{path[-half:]}"
+    return path
+
+
+_PATH_LIMIT = 500
+"""The longest JSON path in a problem (a path through long keys is shortened)."""
 
 
 @attrs.frozen
