@@ -10,9 +10,9 @@ import attrs
 import pytest
 
 from passive_ig import Registry, registry
-from passive_ig.display import NOT_AVAILABLE_COLUMN, to_row, to_rows
 from passive_ig.records import NotAvailable
 from passive_ig.registry import SPECS
+from passive_ig.render.rows import NOT_AVAILABLE_COLUMN, to_row, to_rows
 
 pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")

@@ -14,9 +14,9 @@ import attrs
 import pytest
 
 from passive_ig import NotAvailable, Registry
-from passive_ig.display import Rendered, show, to_html
 from passive_ig.records import BillingCode, Descriptor, Effective, PolicyDocument
 from passive_ig.registry import SPECS
+from passive_ig.render.html import Rendered, show, to_html
 
 MINIMAL = Path(__file__).parent / "data" / "minimal"
 VOID = {"br", "hr", "img", "meta", "link", "input", "col", "wbr"}
@@ -317,7 +317,7 @@ def test_plain_repr_stays_constructor_style_and_short(registry: Registry) -> Non
 def test_display_and_schema_are_not_imported_with_the_package() -> None:
     code = (
         "import sys, passive_ig; "
-        "print(sorted(m for m in ('passive_ig.display', 'passive_ig.schema') if m in sys.modules))"
+        "print(sorted(m for m in ('passive_ig.render.html', 'passive_ig.schema') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -328,7 +328,7 @@ def test_display_and_schema_are_not_imported_with_the_package() -> None:
 def test_display_imports_no_dataframe_or_notebook_library() -> None:
     heavy = ("pandas", "polars", "numpy", "jinja2", "IPython", "pyarrow", "jsonschema")
     code = (
-        "import sys, passive_ig.display, passive_ig.schema; "
+        "import sys, passive_ig.render.html, passive_ig.schema; "
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     result = subprocess.run(

@@ -75,7 +75,9 @@ def test_policy_workflow_and_report_display_as_tables(executed: Any) -> None:
     policy = _html(_outputs(executed, "policy"))
     assert "<table" in policy
     assert "uhc-90283" in policy
-    assert "Claim submission" in _html(_outputs(executed, "from passive_ig.display import show"))
+    assert "Claim submission" in _html(
+        _outputs(executed, "from passive_ig.render.html import show")
+    )
     report = _html(_outputs(executed, "import datetime as dt"))
     assert "modifier.not-together" in report
     assert "not ok" in report

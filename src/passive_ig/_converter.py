@@ -26,9 +26,9 @@ import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import ForbiddenExtraKeysError
 
+from ._values import NotAvailable
 from .codes import parse_iso_date
 from .errors import DataProblem, show
-from .records import NotAvailable
 
 __all__ = ["converter", "structure_file", "unstructure"]
 

@@ -35,8 +35,8 @@ from typing import Any, TypeVar
 
 import attrs
 
+from ._values import NotAvailable
 from .codes import parse_iso_date
-from .records import NotAvailable
 
 __all__ = ["structure_list", "structure_one"]
 

@@ -21,10 +21,13 @@ import decimal
 import enum
 import operator
 import re
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 import attrs
+
+from ._values import Confidence, NotAvailable, Origin
 
 __all__ = [
     "BillingCode",
@@ -82,7 +85,7 @@ class Record:
     """What every record shares: ``to_dict()`` / ``from_dict()`` through the one strict
     converter (so JSON output round-trips), and rich display in Jupyter, where a
     record renders as an HTML table with not-available facts marked and sources
-    as links (see :mod:`passive_ig.display`).
+    as links (see :mod:`passive_ig.render.html`).
     """
 
     __slots__ = ()
@@ -131,9 +134,17 @@ class Record:
         return f"{self.__class__.__qualname__}({', '.join(shown)})"
 
     def _repr_html_(self) -> str:
-        from .display import to_html
+        # the one hook from the model up to its renderer (see passive_ig.render)
+        from .render.html import to_html
 
-        return to_html(self)
+        return to_html(self, registry=_default_registry_if_loaded())
+
+
+def _default_registry_if_loaded() -> Any:
+    """The default registry, if something has loaded it already, so that a record shown
+    in a notebook links its sources; never imported from here (the model sits below it)."""
+    module = sys.modules.get("passive_ig.registry")
+    return getattr(module, "registry", None) if module is not None else None
 
 
 _VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
@@ -184,44 +195,6 @@ def _attrs_type(value: object) -> type[attrs.AttrsInstance]:
 
 def _attrs_type_of(kind: type[Any]) -> type[attrs.AttrsInstance]:
     return cast("type[attrs.AttrsInstance]", kind)
-
-
-@attrs.frozen(kw_only=True, eq=False, repr=False)
-class NotAvailable(Record):
-    """A fact our sources do not establish, with the reason.
-
-    Distinct from an empty tuple (we know there is none) and from ``None`` (the
-    field does not apply, e.g. a code whose descriptor names no unit).
-
-    >>> NotAvailable(reason="the contractor was not retrieved")
-    NotAvailable(reason='the contractor was not retrieved')
-    """
-
-    reason: str
-
-    def __str__(self) -> str:
-        return f"not available ({self.reason})"
-
-
-class Origin(enum.Enum):
-    """Where a record came from: the bundled data or a user's overlay."""
-
-    BUNDLED = "bundled"
-    USER = "user"
-
-
-class Confidence(enum.Enum):
-    """How far a source can be trusted.
-
-    ``PRIMARY`` is the issuer's own publication (CMS, a MAC, the payer);
-    ``PRIMARY_MIRROR`` is primary text read through a third-party copy;
-    ``SECONDARY`` is a coding reference, aggregator or manufacturer guide.
-    Unverified facts are never shipped.
-    """
-
-    PRIMARY = "primary"
-    PRIMARY_MIRROR = "primary-mirror"
-    SECONDARY = "secondary"
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)

@@ -219,6 +219,16 @@ class Collection(Generic[R]):
         # collection never change once loaded and every key cleaner is a pure function.
         self._hits: dict[object, R] = {}
 
+    @property
+    def name(self) -> str:
+        """The collection's name, as the registry's attribute: ``"codes"``, ``"payers"``."""
+        return self._name
+
+    @property
+    def registry(self) -> Registry:
+        """The registry the collection belongs to."""
+        return self._registry
+
     def _remember(self, key: object, record: R) -> None:
         # only short keys: a long-running service must not keep what its users send
         if type(key) is str and len(key) <= _HIT_KEY_LIMIT and len(self._hits) < _HITS_LIMIT:
@@ -302,14 +312,14 @@ class Collection(Generic[R]):
         Nested records become dotted columns (``effective.start``); a fact that is
         not available is ``None`` in its column and named, with its reason, in the
         ``not_available_fields`` column. For the JSON form use each record's
-        ``to_dict()``. See :func:`passive_ig.display.to_rows`.
+        ``to_dict()``. See :func:`passive_ig.render.rows.to_rows`.
         """
-        from .display import to_rows
+        from .render.rows import to_rows
 
         return to_rows(self)
 
     def _repr_html_(self) -> str:
-        from .display import to_html
+        from .render.html import to_html
 
         return to_html(self)
 
