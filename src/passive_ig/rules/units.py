@@ -10,7 +10,6 @@ import math
 
 from ..answers import Severity
 from ..records import BillingCode, BillingUnit, Measure, NotAvailable
-from ..units import billing_units
 from ._engine import Fired, Hit, line_rule
 from ._line import Line
 
@@ -79,9 +78,12 @@ def _work_out(line: Line) -> tuple[float, object, int | None, float] | None:
         or amount is None
     ):
         return None
-    count = billing_units(line.registry, code.code, dose_mg=amount)
-    exact = float(count.exact_units) if count.exact_units is not None else 0.0
-    return amount, unit, count.units if isinstance(count.units, int) else None, exact
+    # An amount is a float or an int the line refused unless finite, 0 or more and
+    # below 1e13 mg; for those, float remainder and floor division are exact, so
+    # "a whole number of units" is decided exactly, as passive_ig.units decides it.
+    quantity = unit.quantity
+    whole = int(amount // quantity) if amount % quantity == 0 else None
+    return amount, unit, whole, amount / quantity
 
 
 @line_rule(
