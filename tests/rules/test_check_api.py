@@ -294,3 +294,16 @@ def test_check_many_refuses_what_is_not_a_batch_at_once() -> None:
     assert str(info.value) == (
         "0 is not a valid batch to check: expected an iterable of ClaimLine or Claim objects"
     )
+
+
+def test_a_batch_that_stops_remembering_still_gives_every_report() -> None:
+    # 9,000 lines that never repeat (each its own dose and day) make check_many stop
+    # keeping reports; the repeats after that are checked again, to the same reports
+    distinct = [
+        line(units=n % 90 + 1, dose_mg=500.0 * (n % 90 + 1) + n / 1000, date_of_service=DAY)
+        for n in range(9000)
+    ]
+    batch = distinct + distinct[:50] + [line(), line("90283")] * 20
+    assert list(registry.check_many(batch, payer="Medicare")) == [
+        registry.check(item, payer="Medicare") for item in batch
+    ]

@@ -146,6 +146,8 @@ def check(
 # faster than the line's own generated __hash__ and __eq__.
 _line_values = operator.attrgetter(*(field.name for field in attrs.fields(ClaimLine)))
 _MEMO_LIMIT = 65536
+_MEMO_PROBE = 4096
+_MEMO_WORTH = 4
 
 
 def check_many(
@@ -177,14 +179,28 @@ def _check_many(
     remembered = reports.get
     line_values, line_type = _line_values, ClaimLine
     engine = plan = None
+    # Keep reports only while it pays: a batch whose lines rarely repeat (as real lines
+    # are, each with its own patient, dose and day) would only fill memory and slow the
+    # collector, so after each _MEMO_PROBE new lines, keeping stops if fewer than one in
+    # _MEMO_WORTH lines was found again. A report is the same either way.
+    keep, found, made = True, 0, 0
+    report: Report | None
     for item in items:
         is_line = type(item) is line_type
-        key = line_values(item) if is_line else (item,)
-        try:
-            report = remembered(key)
-        except TypeError:  # an unhashable item: not a ClaimLine or Claim
-            raise InvalidInputError(item, "a ClaimLine or a Claim", what="thing to check") from None
-        if report is None:
+        if keep:
+            key = line_values(item) if is_line else (item,)
+            try:
+                report = remembered(key)
+            except TypeError:  # an unhashable item: not a ClaimLine or Claim
+                raise InvalidInputError(
+                    item, "a ClaimLine or a Claim", what="thing to check"
+                ) from None
+        else:
+            report = None
+        if report is not None:
+            found += 1
+        else:
+            made += 1
             if is_line:
                 if engine is None:
                     if payer is None:
@@ -196,7 +212,11 @@ def _check_many(
                 report = engine.check_line(item, selection, as_of, plan)  # type: ignore[arg-type]
             else:
                 report = check_item(registry, RULES, item, payer, as_of, selection)
-            if len(reports) >= _MEMO_LIMIT:
-                reports.clear()
-            reports[key] = report
+            if keep:
+                if len(reports) >= _MEMO_LIMIT:
+                    reports.clear()
+                reports[key] = report
+                if made % _MEMO_PROBE == 0 and found * _MEMO_WORTH < made:
+                    keep = False
+                    reports.clear()
         yield report
