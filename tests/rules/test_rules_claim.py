@@ -18,6 +18,14 @@ CASES: list[Case] = [
     ),
     Case("claim.administration-without-product", True, "Aetna", claim("Aetna", ADMIN)),
     Case("claim.administration-without-product", False, "Aetna", claim("Aetna", line(), ADMIN)),
+    # an infusion code serves any drug: beside a drug code passive_ig does not know, the
+    # product may well be on the claim
+    Case(
+        "claim.administration-without-product",
+        False,
+        "Medicare",
+        claim("Medicare", ADMIN, line("J9045", units=1)),
+    ),
     Case(
         "claim.administration-route-mismatch",
         True,

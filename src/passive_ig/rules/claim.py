@@ -45,9 +45,10 @@ def product_without_administration(claim: ClaimView) -> Fired:
     severity=Severity.WARNING,
 )
 def administration_without_product(claim: ClaimView) -> Fired:
-    """The claim bills an administration code that the data links to immune globulin but
-    no product line."""
-    if any(line.is_product for line in claim.lines):
+    """The claim bills an administration code that the data links to immune globulin, no
+    product line, and no code outside the data (which may bill the drug given: an
+    infusion code serves any drug)."""
+    if any(line.is_product or line.outside for line in claim.lines):
         return None
     admin = next(
         (
