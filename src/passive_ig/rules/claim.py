@@ -42,12 +42,13 @@ def product_without_administration(claim: ClaimView) -> Fired:
 @claim_rule(
     id="claim.administration-without-product",
     title="An administration line with no product line",
-    severity=Severity.WARNING,
+    severity=Severity.INFO,
 )
 def administration_without_product(claim: ClaimView) -> Fired:
     """The claim bills an administration code that the data links to immune globulin, no
     product line, and no code outside the data (which may bill the drug given: an
-    infusion code serves any drug)."""
+    infusion or injection code serves any drug). An info, not a warning: such a claim
+    may well not be about immune globulin at all."""
     if any(line.is_product or line.outside for line in claim.lines):
         return None
     admin = next(
@@ -63,8 +64,8 @@ def administration_without_product(claim: ClaimView) -> Fired:
     assert admin.code is not None
     assert admin.index is not None
     return Hit(
-        f"{admin.code.code} is an administration code and the claim has no immune globulin "
-        "product line",
+        f"{admin.code.code} is an administration code and the claim has no product line; "
+        "if immune globulin was given, its product code is missing",
         "code",
         suggestion="add the product line (the HCPCS or CPT product code with its units)",
         record=admin.code,
