@@ -422,6 +422,7 @@ def test_an_empty_id_is_refused(broken_copy: Callable[..., Path]) -> None:
         "codes.json: $[0].indications[0]: unknown diagnosis list 'pidd'",
         "coverage.json: $[0].diagnosis_lists[0]: unknown diagnosis list 'pidd'",
         "diagnosis_lists.json: $[0].id: an id cannot be empty",
+        "criteria.json: $[0].diagnosis_list: unknown diagnosis list 'pidd'",
     ]
 
 
@@ -550,7 +551,7 @@ def test_a_file_name_the_format_does_not_have_is_refused(broken_copy: Callable[.
         "policy.json: $: not a data file name; did you mean 'policies.json'? (a data set holds "
         "only manifest.json, sources.json, codes.json, modifiers.json, payers.json, "
         "policies.json, coverage.json, diagnosis_lists.json, places_of_service.json, "
-        "taxonomies.json, payment_benchmarks.json, workflow.json)",
+        "taxonomies.json, payment_benchmarks.json, workflow.json, criteria.json)",
         "policies.json: $: file missing",
     ]
 

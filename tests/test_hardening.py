@@ -309,7 +309,7 @@ def test_a_misspelled_overlay_file_name_is_refused_with_the_nearest_name(tmp_pat
     names = (
         "sources.json, codes.json, modifiers.json, payers.json, policies.json, coverage.json, "
         "diagnosis_lists.json, places_of_service.json, taxonomies.json, "
-        "payment_benchmarks.json, workflow.json"
+        "payment_benchmarks.json, workflow.json, criteria.json"
     )
     assert [str(problem) for problem in info.value.problems] == [
         f"manifest.json: $: not part of an overlay (an overlay holds only {names})",

@@ -24,6 +24,7 @@ from .records import (
     BillingUnit,
     ClinicalWorkflowStep,
     CodeRange,
+    CoverageCriterion,
     CoverageDetermination,
     DescriptorKind,
     DiagnosisCode,
@@ -75,6 +76,9 @@ REFERENCES: dict[tuple[type, str], str] = {
     (PaymentBenchmark, "code"): "codes",
     (PaymentBenchmark, "related"): "payment_benchmarks",
     (PaymentFigure, "code"): "codes",
+    (CoverageCriterion, "payer"): "payers",
+    (CoverageCriterion, "codes"): "codes",
+    (CoverageCriterion, "diagnosis_list"): "diagnosis_lists",
 }
 
 # The key field of the records whose keys are codes, with the validator that gives

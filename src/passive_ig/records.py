@@ -38,8 +38,11 @@ __all__ = [
     "CodeRange",
     "CodeStatus",
     "CodeSystem",
+    "Comparison",
     "Confidence",
+    "CoverageCriterion",
     "CoverageDetermination",
+    "CriterionKind",
     "Descriptor",
     "DescriptorKind",
     "DeterminationKind",
@@ -48,6 +51,7 @@ __all__ = [
     "DocumentationItem",
     "Effective",
     "ExamplePlan",
+    "LabThreshold",
     "Manifest",
     "Measure",
     "Modifier",
@@ -694,6 +698,77 @@ class CoverageDetermination(Record):
     """Ids of the payer billing rules this document sets (see ``PayerPolicy.billing_rules``)."""
     codes: tuple[str, ...] = ()
     diagnosis_lists: tuple[str, ...] = ()
+    sources: tuple[str, ...]
+    origin: Origin = Origin.BUNDLED
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+class CriterionKind(enum.Enum):
+    """What a coverage criterion says of its indication."""
+
+    COVERED = "covered"
+    """Covered (medically necessary) when the criterion's conditions hold."""
+    COVERED_OFF_LABEL = "covered-off-label"
+    """Covered for a use outside the product's label, when the conditions hold."""
+    NOT_COVERED = "not-covered"
+    """Not covered: excluded, or considered investigational."""
+
+
+class Comparison(enum.Enum):
+    """How a lab result compares with a threshold."""
+
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class LabThreshold(Record):
+    """A lab result a criterion asks for: ``serum IgG < 500 mg/dL``, with any alternative."""
+
+    test: str
+    comparison: Comparison
+    value: decimal.Decimal
+    unit: str
+    alternative: str = ""
+    """Another way the criterion is met, in our words (e.g. a genetic confirmation)."""
+
+    def __str__(self) -> str:
+        text = f"{self.test} {self.comparison.value} {self.value} {self.unit}".rstrip()
+        return f"{text}, {self.alternative}" if self.alternative else text
+
+
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class CoverageCriterion(Record):
+    """When one payer's document covers immune globulin for one indication, in our words.
+
+    The conditions a person checks (labs, prerequisites, age) sit beside what a
+    check can use: the diagnosis list that names the indication's codes, where the
+    data holds one (``None`` when the criterion names no codes, :class:`NotAvailable`
+    when its list exists but was not read), and the product codes it is limited to
+    (empty: every immune globulin product the payer's policy governs).
+    """
+
+    id: str
+    payer: str
+    document: str
+    """The payer's document: a policy number and title, or a coverage document's id."""
+    indication: str
+    kind: CriterionKind
+    diagnosis_list: str | NotAvailable | None = None
+    codes: tuple[str, ...] = ()
+    age: str = ""
+    labs: tuple[LabThreshold, ...] = ()
+    prerequisites: tuple[str, ...] = ()
+    approval_months: int | NotAvailable | None = None
+    """How many months a first approval lasts; ``None`` when the document sets no period."""
+    renewal_months: int | NotAvailable | None = None
+    """How many months each renewal lasts; ``None`` when the document sets none."""
+    effective: Effective
+    note: str = ""
     sources: tuple[str, ...]
     origin: Origin = Origin.BUNDLED
 

@@ -49,6 +49,8 @@ from .errors import (
 from .records import (
     BillingCode,
     ClinicalWorkflowStep,
+    CodeKind,
+    CoverageCriterion,
     CoverageDetermination,
     DiagnosisList,
     Manifest,
@@ -62,6 +64,7 @@ from .records import (
     PriorAuthorization,
     ProviderTaxonomy,
     RelatedCode,
+    RelationKind,
     Source,
     _attrs_type,
 )
@@ -191,6 +194,14 @@ SPECS: tuple[_Spec, ...] = (
         ClinicalWorkflowStep,
         _step_key,
         _normalize_step,
+        UnknownRecordError,
+    ),
+    _Spec(
+        "criteria",
+        "criteria.json",
+        CoverageCriterion,
+        _by_id,
+        _casefold_key,
         UnknownRecordError,
     ),
 )
@@ -933,6 +944,8 @@ class Registry:
             self, SPEC_BY_NAME["workflow_steps"]
         )
         """Clinical workflow steps, by ``"CODE/ORDER"``; see also :meth:`workflow`."""
+        self.criteria: Collection[CoverageCriterion] = Collection(self, SPEC_BY_NAME["criteria"])
+        """Payers' coverage criteria by indication, by id; see also :meth:`criteria_for`."""
 
     # ------------------------------------------------------------------ constructors
 
@@ -1258,6 +1271,31 @@ class Registry:
         from .units import billing_units
 
         return billing_units(self, code, dose_mg=dose_mg, discarded_mg=discarded_mg)
+
+    def criteria_for(self, payer: str, code: str = "90283") -> tuple[CoverageCriterion, ...]:
+        """The payer's coverage criteria that apply to the product ``code``: those limited to
+        it, to the generic CPT code it stands in for, or to no product in particular.
+        A code that is not a product (an administration code) has none.
+
+        >>> from passive_ig import registry
+        >>> [c.indication for c in registry.criteria_for("Aetna", "J1459")][:1]
+        ['Severe combined immunodeficiency, or congenital agammaglobulinemia']
+        >>> registry.criteria_for("Cigna")
+        ()
+        """
+        payer_record = self.payers[payer]
+        record = self.codes[code]
+        if record.kind not in (CodeKind.IMMUNE_GLOBULIN_PRODUCT, CodeKind.DRUG_PRODUCT):
+            return ()  # criteria are about the product given, not its administration
+        under = {record.code} | {
+            link.code for link in record.related if link.kind is RelationKind.GENERIC_CPT
+        }
+        return tuple(
+            criterion
+            for criterion in self.criteria
+            if criterion.payer == payer_record.id
+            and (not criterion.codes or not under.isdisjoint(criterion.codes))
+        )
 
     def prior_authorization(self, payer: str, code: str = "90283") -> PriorAuthorization:
         """Whether ``payer`` requires prior authorization for ``code``, with the detail."""
