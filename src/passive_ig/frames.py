@@ -157,6 +157,12 @@ def check_frame(
             notes=notes,
         )
         for row, report in zip(rows, checked, strict=True):
+            if not isinstance(
+                report, Report
+            ):  # pragma: no cover - every row is a line with a payer
+                raise InvalidInputError(
+                    report.reason, "a line that can be checked", what=f"row {row}"
+                )
             reports[row] = report
     return _findings_frame(kind, reports)
 

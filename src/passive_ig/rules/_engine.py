@@ -560,9 +560,12 @@ class Engine:
 
     # ------------------------------------------------------------------ running
 
-    def line_findings(self, line: Line, plan: _Plan, prefix: str = "") -> list[Finding]:
+    def line_findings(
+        self, line: Line, plan: _Plan, prefix: str = "", index: int | None = None
+    ) -> list[Finding]:
         out: list[Finding] = []
         day = line.day
+        line_id = line.raw.line_id
         for bound in plan.for_line(line):
             if bound.dated and not bound.in_force(day):
                 continue
@@ -570,7 +573,7 @@ class Engine:
             if fired is None:
                 continue
             for hit in (fired,) if type(fired) is Hit else fired:  # type: ignore[union-attr]
-                finding = self._finding(bound, hit, prefix + hit.at)
+                finding = self._finding(bound, hit, prefix + hit.at, index, line_id)
                 if finding is not None:
                     out.append(finding)
         return out
@@ -582,18 +585,23 @@ class Engine:
             if fired is None:
                 continue
             for hit in (fired,) if type(fired) is Hit else fired:  # type: ignore[union-attr]
+                line_id = None
                 if hit.line is not None:
-                    if not bound.in_force(claim.lines[hit.line].day):
+                    line = claim.lines[hit.line]
+                    if not bound.in_force(line.day):
                         continue
                     path = f"lines[{hit.line}].{hit.at}"
+                    line_id = line.raw.line_id
                 else:
                     path = hit.at
-                finding = self._finding(bound, hit, path)
+                finding = self._finding(bound, hit, path, hit.line, line_id)
                 if finding is not None:
                     out.append(finding)
         return out
 
-    def _finding(self, bound: _Bound, hit: Hit, path: str) -> Finding | None:
+    def _finding(
+        self, bound: _Bound, hit: Hit, path: str, index: int | None, line_id: str | None
+    ) -> Finding | None:
         sources = self.sources_for(bound, hit.record)
         if sources is None:
             return None
@@ -604,6 +612,8 @@ class Engine:
             path=path,
             suggestion=hit.suggestion,
             sources=sources,
+            line=index,
+            line_id=line_id,
         )
 
     def check_line(
@@ -626,7 +636,7 @@ class Engine:
         claim = ClaimView(self.resolver, item, as_of=as_of)
         findings: list[Finding] = []
         for index, line in enumerate(claim.lines):
-            findings.extend(self.line_findings(line, plan, f"lines[{index}]."))
+            findings.extend(self.line_findings(line, plan, f"lines[{index}].", index))
         findings.extend(self.claim_findings(claim, plan))
         return Report(
             payer=self.payer.id,

@@ -1,0 +1,210 @@
+"""Batches: ids carried through to every finding, one bad claim never stops a batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from passive_ig import InvalidInputError, UnknownPayerError, registry
+from passive_ig.answers import Report, Unchecked
+from passive_ig.claims import Claim, ClaimLine
+
+DAY = dt.date(2024, 3, 1)
+
+
+def drug(**kwargs: object) -> ClaimLine:
+    values: dict[str, object] = {
+        "code": "J1459",
+        "modifiers": ("JZ",),
+        "units": 70,
+        "dose_mg": 35000.0,
+        "place_of_service": "11",
+    }
+    values.update(kwargs)
+    return ClaimLine(**values)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------- ids
+
+
+def test_every_finding_names_its_line_and_the_lines_own_id() -> None:
+    claim = Claim(
+        payer="Medicare",
+        claim_id="CLM-7",
+        date_of_service=DAY,
+        diagnoses=("D80.0",),
+        lines=(
+            drug(line_id="1"),
+            drug(line_id="2", modifiers=("JW", "JZ"), discarded_mg=500.0),
+            ClaimLine(code="96365", line_id="3", units=1),
+        ),
+    )
+    report = registry.check(claim)
+    assert report.claim_id == "CLM-7"
+    assert report.findings
+    for finding in report.findings:
+        assert finding.path.startswith(f"lines[{finding.line}].")
+        assert finding.line_id == str(finding.line + 1)  # type: ignore[operator]
+    assert {(f.rule, f.line, f.line_id) for f in report.errors} >= {
+        ("modifier.not-together", 1, "2")
+    }
+    row = report.findings[0].to_dict()
+    assert (row["line"], row["line_id"]) == (report.findings[0].line, report.findings[0].line_id)
+
+
+def test_a_line_checked_alone_carries_its_id() -> None:
+    report = registry.check(drug(line_id="LX-4", modifiers=("51",)), payer="Medicare")
+    assert {(f.line, f.line_id) for f in report.findings} == {(None, "LX-4")}
+
+
+def test_a_claim_finding_names_the_line_it_is_about() -> None:
+    claim = Claim(
+        payer="Medicare",
+        date_of_service=DAY,
+        diagnoses=("D80.0",),
+        lines=(ClaimLine(code="96365", units=1, line_id="9"),),
+    )
+    [finding] = [f for f in registry.check(claim).findings if f.rule.startswith("claim.")]
+    assert (finding.line, finding.line_id, finding.path[:9]) == (0, "9", "lines[0].")
+
+
+# ---------------------------------------------------------------------- diagnoses
+
+
+def test_a_line_takes_the_claim_diagnoses_its_pointers_name() -> None:
+    claim = Claim(
+        payer="Medicare",
+        date_of_service=DAY,
+        diagnoses=("Z79.899", "D80.0"),
+        lines=(
+            drug(place_of_service="12", diagnosis_pointers=(1,)),
+            drug(place_of_service="12", diagnosis_pointers=(2,)),
+        ),
+    )
+    report = registry.check(claim, select="medicare.home-ivig-diagnosis")
+    # Z79.899 is not on Medicare's home IVIG list, D80.0 is: the first line alone fires
+    assert [f.line for f in report.findings] == [0]
+
+
+def test_pointers_name_only_their_diagnoses_for_the_diagnosis_rules() -> None:
+    claim = Claim(
+        payer="Medicare",
+        date_of_service=DAY,
+        diagnoses=("D80.0", "80.0"),
+        lines=(drug(diagnosis_pointers=(1,)), drug(diagnosis_pointers=(2,)), drug()),
+    )
+    found = [
+        (f.line, f.path) for f in registry.check(claim).findings if f.rule == "diagnosis.malformed"
+    ]
+    # the second line points at the malformed one; the third, without pointers, takes all
+    assert found == [(1, "lines[1].diagnoses[0]"), (2, "lines[2].diagnoses[1]")]
+
+
+def test_icd9_on_an_old_claim_is_valid_and_icd10_there_is_the_wrong_set() -> None:
+    old = Claim(
+        payer="Medicare",
+        date_of_service=dt.date(2008, 3, 1),
+        diagnoses=("27906", "D80.0"),
+        lines=(ClaimLine(code="J1566", units=10),),
+    )
+    report = registry.check(old)
+    assert "diagnosis.malformed" not in report.rules()
+    [wrong] = [f for f in report.findings if f.rule == "diagnosis.wrong-code-set"]
+    assert wrong.path == "lines[0].diagnoses[1]"
+    assert wrong.message == (
+        "D80.0 is an ICD-10-CM code; on 2008-03-01 claims carry ICD-9-CM diagnoses "
+        "(ICD-10-CM from 2015-10-01, ICD-9-CM before)"
+    )
+    recent = ClaimLine(code="J1459", units=70, date_of_service=DAY, diagnoses=("279.06",))
+    [wrong] = [
+        f for f in registry.check(recent, payer="Aetna").findings if f.rule.startswith("diagnosis")
+    ]
+    assert (wrong.rule, wrong.message[:40]) == (
+        "diagnosis.wrong-code-set",
+        "279.06 is an ICD-9-CM code; on 2024-03-0",
+    )
+
+
+# ---------------------------------------------------------------------- units
+
+
+@pytest.mark.parametrize("units", [Decimal("70.5"), 70.5])
+def test_fractional_units_are_one_finding_not_a_crash(units: object) -> None:
+    for dose in (35250.0, 35000.0, None):
+        report = registry.check(drug(units=units, dose_mg=dose, date_of_service=DAY), payer="Aetna")
+        unit_findings = [f for f in report.findings if f.path == "units"]
+        assert [f.rule for f in unit_findings] == ["units.fraction"], report.to_text()
+        assert unit_findings[0].message == (
+            "70.5 units of J1459 (per 500 mg): units are billed as whole numbers"
+        )
+        assert unit_findings[0].sources == ()
+
+
+# ---------------------------------------------------------------------- isolation
+
+
+def test_one_bad_claim_never_stops_check_many() -> None:
+    good = Claim(payer="Medicare", claim_id="A", date_of_service=DAY, lines=(drug(),))
+    items = [
+        good,
+        Claim(payer="Humana", claim_id="B", lines=(drug(),)),
+        drug(line_id="7"),  # a line, and no payer argument
+        "J1459",
+        Claim(payer="UHC", claim_id="C", date_of_service=DAY, lines=(drug(),)),
+    ]
+    results = list(registry.check_many(items))  # type: ignore[arg-type]
+    assert [type(r).__name__ for r in results] == [
+        "Report",
+        "Unchecked",
+        "Unchecked",
+        "Unchecked",
+        "Report",
+    ]
+    assert [r.claim_id for r in results] == ["A", "B", None, None, "C"]
+    unchecked = [r for r in results if isinstance(r, Unchecked)]
+    assert [(u.index, u.error, u.line_id) for u in unchecked] == [
+        (1, "UnknownPayerError", None),
+        (2, "InvalidInputError", "7"),
+        (3, "InvalidInputError", None),
+    ]
+    assert [u.reason for u in unchecked] == [
+        "no payer 'Humana' in payers",
+        "None is not a valid payer: expected a payer for a single line, e.g. payer='Medicare'",
+        "'J1459' is not a valid thing to check: expected a ClaimLine or a Claim",
+    ]
+    assert not any(u.ok or u.checked or u.findings or bool(u) for u in unchecked)
+    assert unchecked[0].to_text() == (
+        "NOT CHECKED: claim B at #1: UnknownPayerError: no payer 'Humana' in payers"
+    )
+    assert Unchecked.from_dict(unchecked[0].to_dict()) == unchecked[0]
+
+
+def test_a_claim_for_another_payer_than_the_argument_is_unchecked() -> None:
+    claim = Claim(payer="Aetna", claim_id="X", date_of_service=DAY, lines=(drug(),))
+    [result] = registry.check_many([claim], payer="Medicare")
+    assert isinstance(result, Unchecked)
+    assert result.reason == (
+        "'Medicare' is not a valid payer: expected the claim's own payer 'Aetna' "
+        "(or no payer argument)"
+    )
+
+
+def test_misuse_of_the_call_still_raises_at_once() -> None:
+    with pytest.raises(UnknownPayerError, match="no payer 'Humana' in payers"):
+        registry.check_many([drug()], payer="Humana")
+    with pytest.raises(InvalidInputError, match="'nope' is not a valid rule to select"):
+        registry.check_many([drug()], payer="Medicare", select="nope")
+    with pytest.raises(UnknownPayerError, match="no payer 'Humana' in payers"):
+        registry.check(Claim(payer="Humana", lines=(drug(),)))
+
+
+def test_results_narrow_by_type() -> None:
+    results = registry.check_many([drug(date_of_service=DAY)], payer="Medicare")
+    for result in results:
+        if isinstance(result, Unchecked):
+            pytest.fail(result.reason)
+        assert isinstance(result, Report)
+        assert result.checked
+        assert result.rules() == ()
