@@ -206,10 +206,13 @@ def test_check_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     code, _, err = run(capsys, "check", "--file", str(path))
     assert code == 2
     assert "is not valid JSON: line 1 column 2" in err
+    # a claim that does not fit the model is that claim's error, not the batch's
     path.write_text(json.dumps({"payer": "UHC", "lines": [{"code": 90283}]}))
-    code, _, err = run(capsys, "check", "--file", str(path))
-    assert code == 2
-    assert "$.lines[0].code: expected a string, got a number (90283)" in err
+    code, out, err = run(capsys, "check", "--file", str(path))
+    assert code == 1
+    assert out.startswith("#0 (line 1) NOT READ: line 1: found a claim that does not fit")
+    assert "$.lines[0].code: expected a string, got a number (90283)" in out
+    assert "1 claim(s): 0 ok, 1 not ok, 1 not checked" in err
     path.write_bytes(b"\xff\xfe{}")
     code, _, err = run(capsys, "check", "--file", str(path))
     assert code == 2

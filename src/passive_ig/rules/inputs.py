@@ -262,8 +262,8 @@ def diagnosis_wrong_code_set(line: Line) -> Fired:
     assert day is not None  # an undated line takes either set
     return [
         Hit(
-            f"{code} is an {code_set} code; on {day} claims carry {line.code_set} diagnoses "
-            f"(ICD-10-CM from {ICD10_START}, ICD-9-CM before)",
+            f"{code} is an {code_set} code; a line dated {day} carries {line.code_set} "
+            f"diagnoses (ICD-10-CM from {ICD10_START}, ICD-9-CM before)",
             f"diagnoses[{index}]",
             suggestion=f"give the {line.code_set} code for the diagnosis, "
             "or check the date of service",
