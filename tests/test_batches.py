@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 
 from passive_ig import InvalidInputError, UnknownPayerError, registry
 from passive_ig.answers import Report, Unchecked
+from passive_ig.batch import Entry, Totals, check_read, read_json
 from passive_ig.claims import Claim, ClaimLine
+from passive_ig.readers import NotClaimsError, ReadProblem, ReadResult
+from passive_ig.render.csv import write_csv
+from passive_ig.render.jsonl import write_jsonl
 
 DAY = dt.date(2024, 3, 1)
 
@@ -208,3 +216,111 @@ def test_results_narrow_by_type() -> None:
         assert isinstance(result, Report)
         assert result.checked
         assert result.rules() == ()
+
+
+# ---------------------------------------------------------------------- streaming
+
+
+def _results(count: int | None = None) -> Iterator[ReadResult]:
+    n = 0
+    while count is None or n < count:
+        claim = Claim(payer="Medicare", claim_id=f"C{n}", date_of_service=DAY, lines=(drug(),))
+        yield ReadResult(claim=claim, claim_id=claim.claim_id, source="s", position=f"row {n}")
+        n += 1
+
+
+def test_check_read_is_lazy_so_memory_stays_flat() -> None:
+    entries = check_read(registry, _results())  # an endless reader
+    first, second = next(entries), next(entries)
+    assert (first.index, first.claim_id, second.position) == (0, "C0", "row 1")
+
+
+def test_the_writers_write_each_claim_before_the_next_is_read() -> None:
+    def entries() -> Iterator[Entry]:
+        yield from check_read(registry, _results(1))
+        raise RuntimeError("the reader broke")
+
+    for write in (write_jsonl, write_csv):
+        out = io.StringIO()
+        with pytest.raises(RuntimeError, match="the reader broke"):
+            write(entries(), out)
+        assert "C0" in out.getvalue()
+
+
+def test_unbuilt_claims_keep_their_place_in_the_batch() -> None:
+    problem = ReadProblem(claim_id="X", where="segment 9 CLM", found="no SE", expected="SE")
+    unread = ReadResult(
+        claim=None, claim_id="X", source="s", position="segment 9 CLM", problems=(problem,)
+    )
+    results = [unread, *_results(2), unread]
+    entries = list(check_read(registry, results))
+    assert [(e.index, e.claim_id, e.result.checked) for e in entries] == [
+        (0, "X", False),
+        (1, "C0", True),
+        (2, "C1", True),
+        (3, "X", False),
+    ]
+    result = entries[0].result
+    assert isinstance(result, Unchecked)
+    assert (result.error, result.reason, result.position) == (
+        "ReadError",
+        "segment 9 CLM: found no SE; expected SE",
+        "segment 9 CLM",
+    )
+    totals = Totals()
+    list(totals.count(entries))
+    assert totals.to_dict() == {
+        "claims": 4,
+        "ok": 2,
+        "not_ok": 2,
+        "unchecked": 2,
+        "read_problems": 2,
+        "claims_with_read_problems": 2,
+        "findings": {"error": 0, "warning": 2, "info": 0},
+        "rules": {"claim.product-without-administration": 2},
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "",
+            "is not a valid claims file: expected a claim object or a list of claims as JSON; it is empty",
+        ),
+        ("[{", "it is not valid JSON: line 1 column 3 (Expecting property name"),
+        (
+            '{"payer":\n "UHC",\n  x',
+            "it is not valid JSON: line 3 column 3 (Expecting property name",
+        ),
+    ],
+)
+def test_json_that_is_not_claims_is_refused(text: str, message: str) -> None:
+    with pytest.raises(NotClaimsError, match=re.escape(message)):
+        list(read_json(io.StringIO(text), name="c.json"))
+
+
+def test_json_that_breaks_off_after_claims_ends_with_a_problem() -> None:
+    good = json.dumps({"payer": "UHC", "lines": [{"code": "J1459"}]})
+    for text, found in (
+        (f"[{good}, {good} {good}]", "'{' at line 1 column 97"),
+        (f"[{good},\n{good}", "the end of the text"),
+    ):
+        *claims, last = read_json(io.StringIO(text))
+        assert len(claims) == 2
+        assert last.claim is None
+        assert last.problems[0].found == found
+        assert last.problems[0].expected == "a claim object, then ',' or ']'"
+
+
+def test_json_reads_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import passive_ig.batch as batch
+
+    monkeypatch.setattr(batch, "_CHUNK", 7)
+    claims = [
+        {"payer": "UHC", "claim_id": f"C{n}", "lines": [{"code": "J1459", "units": 70}]}
+        for n in range(5)
+    ]
+    read = list(read_json(io.StringIO(json.dumps(claims, indent=1))))
+    assert [r.claim_id for r in read] == [f"C{n}" for n in range(5)]
+    assert all(r.claim is not None and r.claim.lines[0].units == 70 for r in read)

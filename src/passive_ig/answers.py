@@ -76,7 +76,8 @@ class Finding(Record):
     line_id: str | None = None
 
     def __str__(self) -> str:
-        text = f"{self.severity.value.upper()} {self.rule} at {self.path}: {self.message}"
+        line = f" (line {self.line_id})" if self.line_id is not None else ""
+        text = f"{self.severity.value.upper()} {self.rule} at {self.path}{line}: {self.message}"
         if self.suggestion:
             text += f" Suggestion: {self.suggestion}"
         return text

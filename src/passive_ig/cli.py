@@ -445,7 +445,10 @@ def _guess(head: bytes, name: str, encoding: str) -> str:
         except json.JSONDecodeError:
             return "json"  # an object over several lines
         return "jsonl"
-    return "csv"  # or not claims at all: the CSV reader says what it looks like
+    from .readers import guess_format
+
+    # CSV, or not claims at all: refused here saying what it looks like
+    return guess_format(head)
 
 
 def _write(output_format: str, entries: Iterable[Any], out: IO[str], sources: bool) -> None:

@@ -3,9 +3,10 @@
 :func:`write_csv` writes a header, then for each :class:`~passive_ig.batch.Entry`
 as it comes one row per finding (``kind`` ``finding``), one per problem its
 reader met (``read-problem``: ``path`` is where in the source, ``message`` what was
-found and expected), and one for a claim that could not be checked
-(``unchecked``: ``rule`` is empty, ``message`` the error and its reason). A clean
-claim has no row. The columns are :data:`COLUMNS`; ``sources`` holds the cited
+found and expected; ``unread`` when the reader could not build the claim at all),
+and one for a claim that could not be checked (``unchecked``: ``rule`` is empty,
+``message`` the error and its reason, e.g. a payer the data does not know). A
+clean claim has no row. The columns are :data:`COLUMNS`; ``sources`` holds the cited
 sources' ids separated by spaces.
 
 >>> import datetime as dt
@@ -63,6 +64,7 @@ def write_csv(entries: Iterable[Entry], out: IO[str]) -> None:
         claim_id = result.claim_id or ""
         position = entry.position or ""
         payer = result.payer if isinstance(result, Report) else ""
+        unread = not isinstance(result, Report) and result.error == "ReadError"
         for problem in entry.problems:
             writer.writerow(
                 (
@@ -72,7 +74,7 @@ def write_csv(entries: Iterable[Entry], out: IO[str]) -> None:
                     "",
                     "",
                     payer,
-                    "read-problem",
+                    "unread" if unread else "read-problem",
                     "",
                     "error",
                     f"found {problem.found}; expected {problem.expected}",
@@ -82,23 +84,24 @@ def write_csv(entries: Iterable[Entry], out: IO[str]) -> None:
                 )
             )
         if not isinstance(result, Report):
-            writer.writerow(
-                (
-                    entry.index,
-                    claim_id,
-                    position,
-                    "",
-                    result.line_id or "",
-                    "",
-                    "unchecked",
-                    "",
-                    "error",
-                    f"{result.error}: {result.reason}",
-                    "",
-                    "",
-                    "",
+            if not (unread and entry.problems):  # else the rows above say it all
+                writer.writerow(
+                    (
+                        entry.index,
+                        claim_id,
+                        position,
+                        "",
+                        result.line_id or "",
+                        "",
+                        "unread" if unread else "unchecked",
+                        "",
+                        "error",
+                        result.reason if unread else f"{result.error}: {result.reason}",
+                        "",
+                        "",
+                        "",
+                    )
                 )
-            )
             continue
         for finding in result.findings:
             writer.writerow(
