@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -86,11 +85,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--input-format", choices=("jsonl", "x12"), default="jsonl")
+    parser.add_argument("--write", metavar="PATH", help=argparse.SUPPRESS)  # the writer child
     args = parser.parse_args()
+    if args.write:
+        (write_jsonl if args.input_format == "jsonl" else write_x12)(Path(args.write), args.claims)
+        return
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / f"claims.{args.input_format}"
         output = Path(folder) / "reports.jsonl"
-        (write_jsonl if args.input_format == "jsonl" else write_x12)(source, args.claims)
+        # the input is written by another process, so that this one stays small: a
+        # child's peak memory can count pages it shared with its parent before exec
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--write",
+                str(source),
+                "--claims",
+                str(args.claims),
+                "--input-format",
+                args.input_format,
+            ],
+            check=True,
+        )
         command = [
             sys.executable,
             "-m",
@@ -104,18 +121,23 @@ def main() -> None:
             str(output),
         ]
         started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
+        child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+        assert child.stderr is not None
+        stderr = child.stderr.read()
+        _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - started
-        if done.returncode not in (0, 1):
-            raise SystemExit(done.stderr)
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode not in (0, 1):
+            raise SystemExit(stderr)
+        peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
         size_in, size_out = source.stat().st_size, output.stat().st_size
         print(" ".join(command[1:]).replace(str(folder), "<tmp>"))
-        print("\n".join(done.stderr.strip().splitlines()[:2]))
+        print("\n".join(stderr.strip().splitlines()[:2]))
         print(f"claims:       {args.claims:,} ({args.input_format}, {size_in / 1e6:.1f} MB)")
         print(f"peak memory:  {peak_mb:.0f} MB (bar: under 200 MB)")
         print(
-            f"output:       {size_out / 1e6:.1f} MB, {size_out / size_in:.2f} x the input (bar: <= 5 x)"
+            f"output:       {size_out / 1e6:.1f} MB, {size_out / size_in:.2f} x the input "
+            "(bar: <= 5 x)"
         )
         print(f"time:         {elapsed:.1f} s, {args.claims / elapsed:,.0f} claims/s", flush=True)
 

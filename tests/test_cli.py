@@ -437,6 +437,7 @@ def test_jsonl_sources_come_once_on_the_last_line(
     code, out, _ = run(
         capsys, "check", "--file", str(path), "--output-format", "jsonl", "--sources"
     )
+    assert code == 1
     *records, last = (json.loads(line) for line in out.splitlines())
     assert [r["claim_id"] for r in records] == ["A", "B", "C"]
     assert [r["position"] for r in records] == ["line 1", "line 2", "line 3"]
