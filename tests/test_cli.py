@@ -608,3 +608,81 @@ def test_a_file_that_is_not_claims_is_refused_saying_what_it_looks_like(
     code, out, err = run(capsys, "check", "--file", str(path))
     assert (code, out) == (2, "")
     assert "it looks like a PDF document" in err
+
+
+def test_a_long_run_on_a_terminal_shows_progress_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import passive_ig.cli as cli
+
+    clean = dict(CLAIMS[0])
+    path = batch_json(tmp_path, "many.jsonl", [clean] * 600, lines=True)
+    clock = iter(range(0, 10_000))  # a second a tick: the run is long from the start
+    monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    code, out, err = run(capsys, "check", "--file", str(path), "--output-format", "jsonl")
+    assert code == 0
+    assert len(out.splitlines()) == 600
+    assert "\rpassive-ig: 512 claims checked (" in err
+    assert err.endswith(
+        "600 claim(s): 600 ok, 0 not ok, 0 not checked, 0 with read problems (0); findings: 0 error(s), 0 warning(s), 0 info\n"
+    )
+
+
+def test_a_short_run_or_a_file_shows_no_progress(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = batch_json(tmp_path, "claims.json", CLAIMS)
+    _, _, err = run(capsys, "check", "--file", str(path), "--output-format", "jsonl")
+    assert "claims checked" not in err
+
+
+def test_the_batch_exit_code_follows_the_minimum_severity(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    warned = {**CLAIMS[0], "payer": "UHC"}  # UHC requires prior authorization: a warning
+    path = batch_json(tmp_path, "claims.json", [warned])
+    code, out, _ = run(capsys, "check", "--file", str(path), "--output-format", "jsonl")
+    assert code == 0
+    assert [f["severity"] for f in json.loads(out)["findings"]] == ["warning"]
+    code, _, _ = run(
+        capsys,
+        "check",
+        "--file",
+        str(path),
+        "--output-format",
+        "jsonl",
+        "--min-severity",
+        "warning",
+    )
+    assert code == 1
+    code, out, _ = run(
+        capsys, "check", "--file", str(path), "--output-format", "jsonl", "--min-severity", "error"
+    )
+    assert (code, json.loads(out)["findings"]) == (0, [])
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_single_line_writes_every_output_format(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "check",
+        "--code",
+        "90283",
+        "--modifier",
+        "51",
+        "--payer",
+        "Medicare",
+        "--dos",
+        "2024-05-02",
+        "--output-format",
+        fmt,
+    )
+    assert code == 1
+    assert "modifier.not-on-code" in out
+    if fmt == "csv":
+        assert out.startswith("index,claim_id,position,line,line_id,payer,kind,rule,")
+    else:
+        assert json.loads(out)["findings"][0]["rule"] == "modifier.not-on-code"
