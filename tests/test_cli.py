@@ -617,7 +617,7 @@ def test_a_long_run_on_a_terminal_shows_progress_on_stderr(
 
     clean = dict(CLAIMS[0])
     path = batch_json(tmp_path, "many.jsonl", [clean] * 600, lines=True)
-    clock = iter(range(0, 10_000))  # a second a tick: the run is long from the start
+    clock = iter(range(10_000))  # a second a tick: the run is long from the start
     monkeypatch.setattr(cli.time, "monotonic", lambda: float(next(clock)))
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     code, out, err = run(capsys, "check", "--file", str(path), "--output-format", "jsonl")
