@@ -324,3 +324,14 @@ def test_json_reads_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     read = list(read_json(io.StringIO(json.dumps(claims, indent=1))))
     assert [r.claim_id for r in read] == [f"C{n}" for n in range(5)]
     assert all(r.claim is not None and r.claim.lines[0].units == 70 for r in read)
+
+
+def test_json_never_passes_over_text_after_its_claim() -> None:
+    good = json.dumps({"payer": "UHC", "lines": [{"code": "J1459"}]})
+    first, rest = read_json(io.StringIO(f"{good}\n{good}\n"))
+    assert first.claim is not None
+    assert rest.claim is None
+    assert str(rest.problems[0]) == (
+        "no claim: line 2 column 1: found more text after the claim ('{'); expected one "
+        "claim object (for a claim a line, JSON Lines: format 'jsonl')"
+    )

@@ -686,3 +686,13 @@ def test_a_single_line_writes_every_output_format(
         assert out.startswith("index,claim_id,position,line,line_id,payer,kind,rule,")
     else:
         assert json.loads(out)["findings"][0]["rule"] == "modifier.not-on-code"
+
+
+def test_json_lines_with_long_lines_are_guessed_as_json_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    long = {**CLAIMS[0], "prior_authorization": "A" * 9000}  # past the 8 KB read to guess
+    path = batch_json(tmp_path, "long.jsonl", [long, CLAIMS[2]], lines=True)
+    code, out, _ = run(capsys, "check", "--file", str(path), "--output-format", "jsonl")
+    assert code == 1
+    assert [json.loads(line)["claim_id"] for line in out.splitlines()] == ["A", "C"]

@@ -3,7 +3,9 @@
 A check never raises for a problem in the claim; it returns a report whose findings
 each carry a severity, a stable rule id (see :data:`passive_ig.rules.RULES`), a
 message, the path of the field, a suggested fix where there is one, and the sources
-of the records the rule rests on.
+of the records the rule rests on. A batch (:meth:`~passive_ig.Registry.check_many`)
+yields an :class:`Unchecked` in place of a report for an item it could not check,
+saying why, and goes on.
 
 >>> import datetime as dt
 >>> from passive_ig import registry

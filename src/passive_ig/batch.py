@@ -286,6 +286,17 @@ def read_json(
         if broken is not None:
             raise NotClaimsError(name, f"{expected}; it is not valid JSON: {broken}")
         yield _claim_result(data, "$", name, payer)
+        following = skip(" \t\r\n")
+        if following:  # never pass over the rest in silence
+            problem = ReadProblem(
+                claim_id=None,
+                where=where(position),
+                found=f"more text after the claim ({following!r})",
+                expected="one claim object (for a claim a line, JSON Lines: format 'jsonl')",
+            )
+            yield ReadResult(
+                claim=None, claim_id=None, source=name, position="$", problems=(problem,)
+            )
         return
     position += 1
     index = 0

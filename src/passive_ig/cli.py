@@ -439,7 +439,9 @@ def _guess(head: bytes, name: str, encoding: str) -> str:
     if start.startswith("{"):
         if '"resourceType"' in start:
             return "fhir"
-        first = start.split("\n", 1)[0]
+        first, newline, _ = start.partition("\n")
+        if not newline and len(head) >= _HEAD:
+            return "jsonl"  # a first line longer than the head: a claim a line
         try:
             json.loads(first)
         except json.JSONDecodeError:
