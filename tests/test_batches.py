@@ -106,8 +106,18 @@ def test_pointers_name_only_their_diagnoses_for_the_diagnosis_rules() -> None:
     found = [
         (f.line, f.path) for f in registry.check(claim).findings if f.rule == "diagnosis.malformed"
     ]
-    # the second line points at the malformed one; the third, without pointers, takes all
-    assert found == [(1, "lines[1].diagnoses[0]"), (2, "lines[2].diagnoses[1]")]
+    # the second line points at the malformed one; the third, without pointers, takes all:
+    # the finding is about the claim's field, said once, for the first line that takes it
+    assert found == [(1, "diagnoses[1]")]
+    own = Claim(
+        payer="Medicare",
+        date_of_service=DAY,
+        lines=(drug(diagnoses=("80.0",)), drug(diagnoses=("80.0",))),
+    )
+    found = [
+        (f.line, f.path) for f in registry.check(own).findings if f.rule == "diagnosis.malformed"
+    ]
+    assert found == [(0, "lines[0].diagnoses[0]"), (1, "lines[1].diagnoses[0]")]
 
 
 def test_icd9_on_an_old_claim_is_valid_and_icd10_there_is_the_wrong_set() -> None:
@@ -120,7 +130,7 @@ def test_icd9_on_an_old_claim_is_valid_and_icd10_there_is_the_wrong_set() -> Non
     report = registry.check(old)
     assert "diagnosis.malformed" not in report.rules()
     [wrong] = [f for f in report.findings if f.rule == "diagnosis.wrong-code-set"]
-    assert wrong.path == "lines[0].diagnoses[1]"
+    assert (wrong.path, wrong.line) == ("diagnoses[1]", 0)
     assert wrong.message == (
         "D80.0 is an ICD-10-CM code; a line dated 2008-03-01 carries ICD-9-CM diagnoses "
         "(ICD-10-CM from 2015-10-01, ICD-9-CM before)"

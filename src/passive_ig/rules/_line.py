@@ -207,6 +207,7 @@ class Line:
 
     __slots__ = (
         "claim",
+        "claim_diagnosis_index",
         "code",
         "code_error",
         "code_set",
@@ -260,20 +261,22 @@ class Line:
         day = raw.date_of_service
         pos_raw = raw.place_of_service
         diagnoses_raw: Sequence[str] = raw.diagnoses
+        # where each diagnosis is, when the line takes the claim's: its index there
+        self.claim_diagnosis_index: tuple[int, ...] | None = None
         if defaults is not None:  # a line without its own takes the claim's
             if day is None:
                 day = defaults.date_of_service
             if pos_raw is None:
                 pos_raw = defaults.place_of_service
-            if not diagnoses_raw:
+            if not diagnoses_raw and defaults.diagnoses:
                 pointers = raw.diagnosis_pointers
                 claim_diagnoses = defaults.diagnoses
                 if pointers:  # those its pointers name (the claim checked they are there)
-                    diagnoses_raw = tuple(
-                        claim_diagnoses[p - 1] for p in pointers if p <= len(claim_diagnoses)
-                    )
+                    indexes = tuple(p - 1 for p in pointers if p <= len(claim_diagnoses))
                 else:
-                    diagnoses_raw = claim_diagnoses
+                    indexes = tuple(range(len(claim_diagnoses)))
+                diagnoses_raw = tuple(claim_diagnoses[i] for i in indexes)
+                self.claim_diagnosis_index = indexes
         self.day = day if day is not None else as_of
         # what the line gives, as the engine's FEATURES bits
         self.features = (
@@ -356,6 +359,16 @@ class Line:
         self.policy_code: str | None = None
         if self.code is not None:
             self.policy, self.policy_code = resolver.governing_policy(self.code)
+
+    def diagnosis_at(self, position: int) -> tuple[str, bool]:
+        """Where the line's diagnosis at ``position`` is: ``("diagnoses[i]", False)`` in
+        the line itself, or ``("diagnoses[k]", True)`` in its claim, when the line
+        takes the claim's diagnoses (a finding about it is then about the claim's field,
+        and said once for the claim however many lines use it)."""
+        index = self.claim_diagnosis_index
+        if index is None:
+            return f"diagnoses[{position}]", False
+        return f"diagnoses[{index[position]}]", True
 
     @property
     def outside(self) -> bool:

@@ -243,7 +243,11 @@ def diagnosis_malformed(line: Line) -> Fired:
     neither on an undated line; a code of the other set is ``diagnosis.wrong-code-set``."""
     if not line.diagnosis_errors or line.outside:
         return None
-    return [Hit(str(error), f"diagnoses[{index}]") for index, error in line.diagnosis_errors]
+    hits = []
+    for index, error in line.diagnosis_errors:
+        at, of_claim = line.diagnosis_at(index)
+        hits.append(Hit(str(error), at, claim_field=of_claim))
+    return hits
 
 
 @line_rule(
@@ -260,13 +264,17 @@ def diagnosis_wrong_code_set(line: Line) -> Fired:
         return None
     day = line.day
     assert day is not None  # an undated line takes either set
-    return [
-        Hit(
-            f"{code} is an {code_set} code; a line dated {day} carries {line.code_set} "
-            f"diagnoses (ICD-10-CM from {ICD10_START}, ICD-9-CM before)",
-            f"diagnoses[{index}]",
-            suggestion=f"give the {line.code_set} code for the diagnosis, "
-            "or check the date of service",
+    hits = []
+    for index, code, code_set in line.diagnosis_wrong_set:
+        at, of_claim = line.diagnosis_at(index)
+        hits.append(
+            Hit(
+                f"{code} is an {code_set} code; a line dated {day} carries {line.code_set} "
+                f"diagnoses (ICD-10-CM from {ICD10_START}, ICD-9-CM before)",
+                at,
+                suggestion=f"give the {line.code_set} code for the diagnosis, "
+                "or check the date of service",
+                claim_field=of_claim,
+            )
         )
-        for index, code, code_set in line.diagnosis_wrong_set
-    ]
+    return hits
