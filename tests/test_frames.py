@@ -160,34 +160,64 @@ def test_timestamps_and_datetimes_are_dates(lib: ModuleType) -> None:
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("units", 2.5, r"2\.5 is not a valid units on row 1"),
-        ("date_of_service", "03/01/2024", r"'03/01/2024' is not a valid date_of_service on row 1"),
-        ("code", 90283, r"90283 is not a valid code on row 1"),
-        ("place_of_service", 123, r"123 is not a valid place_of_service on row 1"),
+        ("units", "two", "'two' is not a valid units on row 'b': expected a number of units"),
+        ("units", -1, "-1 is not a valid unit count on row 'b': expected a number of units, 0 to"),
+        ("date_of_service", "03/01/2024", "'03/01/2024' is not a valid date_of_service on row 'b'"),
+        ("code", 90283, "90283 is not a valid code on row 'b'"),
+        ("place_of_service", 123, "123 is not a valid place_of_service on row 'b'"),
     ],
 )
-def test_a_value_outside_the_contract_names_its_row_and_column(
+def test_a_value_outside_the_contract_is_its_rows_error_named_by_its_index(
     column: str, value: object, message: str
 ) -> None:
     pd = pytest.importorskip("pandas")
-    values: dict[str, list[object]] = {"code": ["J1459", "J1459"]}
-    values[column] = [values.get(column, [None])[0], value]  # row 0 fine, row 1 not
-    rows = pd.DataFrame(values, dtype=object)
-    with pytest.raises(InvalidInputError, match=message):
-        check_frame(rows, payer="UHC")
+    values: dict[str, list[object]] = {"code": ["90283", "J1459", "90283"]}
+    values[column] = [values.get(column, [None])[0], value, values.get(column, [None])[0]]
+    values["modifiers"] = [["51"], [], ["51"]]  # rows a and c each have a finding
+    rows = pd.DataFrame(values, index=["a", "b", "c"], dtype=object)
+    result = check_frame(rows, payer="UHC")
+    assert list(result.index.unique()) == ["a", "b", "c"]  # in row order, by label
+    [error] = result.loc[["b"]].to_dict("records")
+    assert (error["line"], error["rule"], error["severity"]) == (1, None, "error")
+    assert error["message"].startswith(message)
+    # the other rows were checked as if the bad one were not there (``line`` is the
+    # position in the frame given, the index the label)
+    good = check_frame(rows.drop(index="b"), payer="UHC")
+    assert list(result.drop(index="b").index) == list(good.index)
+
+    def without_line(frame: Any) -> list[dict[str, Any]]:
+        return [{k: v for k, v in row.items() if k != "line"} for row in records(pd, frame)]
+
+    assert without_line(result.drop(index="b")) == without_line(good)
+
+
+def test_fractional_units_are_a_finding_not_an_error() -> None:
+    pd = pytest.importorskip("pandas")
+    rows = pd.DataFrame({"code": ["J1459"], "units": [70.5], "dose_mg": [35250.0]})
+    result = check_frame(rows, payer="UHC")
+    assert "units.fraction" in set(result["rule"])
 
 
 def test_what_the_frame_and_payer_must_be(lib: ModuleType) -> None:
     with pytest.raises(InvalidInputError, match="'code' column"):
         check_frame(frame(lib, {"cpt": ["J1459"]}), payer="UHC")
-    with pytest.raises(
-        InvalidInputError, match=r"a payer: the payer argument, or a 'payer' value on row 0"
-    ):
-        check_frame(frame(lib, {"code": ["J1459"]}))
     with pytest.raises(UnknownPayerError):
         check_frame(frame(lib, {"code": ["J1459"]}), payer="Humana")
     with pytest.raises(InvalidInputError, match="pandas or polars DataFrame"):
         check_frame([{"code": "J1459"}], payer="UHC")
+
+
+def test_a_row_without_a_payer_or_with_an_unknown_one_is_its_rows_error(lib: ModuleType) -> None:
+    rows = {"code": ["J1459", "J1459", "90283"], "payer": [None, "Humana", "UHC"]}
+    result = records(lib, check_frame(frame(lib, rows)))
+    errors = [r for r in result if r["rule"] is None]
+    assert [(r["line"], r["severity"]) for r in errors] == [(0, "error"), (1, "error")]
+    assert errors[0]["message"] == (
+        "None is not a valid payer: expected a payer: the payer argument, or a 'payer' "
+        "value on row 0"
+    )
+    assert errors[1]["message"] == "the payer on row 1: no payer 'Humana' in payers"
+    assert {r["line"] for r in result if r["rule"] is not None} == {2}
 
 
 def test_importing_frames_imports_neither_library() -> None:

@@ -3,7 +3,9 @@
 A check never raises for a problem in the claim; it returns a report whose findings
 each carry a severity, a stable rule id (see :data:`passive_ig.rules.RULES`), a
 message, the path of the field, a suggested fix where there is one, and the sources
-of the records the rule rests on.
+of the records the rule rests on. A batch (:meth:`~passive_ig.Registry.check_many`)
+yields an :class:`Unchecked` in place of a report for an item it could not check,
+saying why, and goes on.
 
 >>> import datetime as dt
 >>> from passive_ig import registry
@@ -28,7 +30,7 @@ import attrs
 
 from .records import Record, Source, _short_reprs
 
-__all__ = ["Finding", "Report", "Severity"]
+__all__ = ["Finding", "Report", "Result", "Severity", "Unchecked"]
 
 
 class Severity(enum.Enum):
@@ -58,6 +60,12 @@ class Finding(Record):
     ``rule`` is a stable id (see :data:`passive_ig.rules.RULES`); ``path`` names the
     field, e.g. ``lines[0].modifiers[1]``; ``sources`` are the sources of the records
     the rule rests on and of the record it enforces, and nothing else.
+
+    ``line`` is the position of the line the finding is about in its claim (from 0;
+    ``None`` for a line checked alone or a finding about the whole claim), and
+    ``line_id`` that line's own id as the source gave it (the 837 LX number, FHIR
+    ``item.sequence``: :attr:`ClaimLine.line_id <passive_ig.claims.ClaimLine.line_id>`),
+    so that a finding can be matched back to its line.
     """
 
     rule: str
@@ -66,9 +74,12 @@ class Finding(Record):
     path: str
     suggestion: str | None = None
     sources: tuple[Source, ...] = ()
+    line: int | None = None
+    line_id: str | None = None
 
     def __str__(self) -> str:
-        text = f"{self.severity.value.upper()} {self.rule} at {self.path}: {self.message}"
+        line = f" (line {self.line_id})" if self.line_id is not None else ""
+        text = f"{self.severity.value.upper()} {self.rule} at {self.path}{line}: {self.message}"
         if self.suggestion:
             text += f" Suggestion: {self.suggestion}"
         return text
@@ -96,6 +107,11 @@ class Report(Record):
 
     def __bool__(self) -> bool:
         return self.ok
+
+    @property
+    def checked(self) -> bool:
+        """Always True: the item was checked (an :class:`Unchecked`'s is False)."""
+        return True
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -139,3 +155,78 @@ class Report(Record):
             lines.append(f"- {finding}")
             lines.extend(f"    source: {s.title} <{s.url}>" for s in finding.sources)
         return "\n".join(lines)
+
+
+@attrs.frozen(kw_only=True, field_transformer=_short_reprs)
+class Unchecked(Record):
+    """An item of a batch that could not be checked, and why: what a batch yields in
+    place of a :class:`Report` so that one bad claim never stops the others.
+
+    ``index`` is the item's position in the batch (from 0); ``claim_id`` and
+    ``line_id`` are its own ids when it has them; ``position`` is where a reader
+    found it in its source (``"segment 9 CLM"``, ``"row 12"``), when it came from
+    one. ``error`` names the kind of problem (the exception a single
+    :meth:`~passive_ig.Registry.check` would have raised, e.g.
+    ``"UnknownPayerError"``, or ``"ReadError"`` for a claim a reader could not
+    build) and ``reason`` says it in words.
+
+    An unchecked item is never ok, and has no findings: test for it with
+    ``isinstance(result, Unchecked)`` (or ``result.checked``), which also narrows
+    the type for a type checker.
+
+    >>> from passive_ig import registry
+    >>> from passive_ig.claims import Claim, ClaimLine
+    >>> claims = [Claim(payer="Humana", claim_id="C1", lines=[ClaimLine(code="90283")]),
+    ...           Claim(payer="Medicare", claim_id="C2", lines=[ClaimLine(code="90283")])]
+    >>> first, second = registry.check_many(claims)
+    >>> first.ok, first.checked, first.claim_id, first.error
+    (False, False, 'C1', 'UnknownPayerError')
+    >>> print(first.reason)
+    no payer 'Humana' in payers
+    >>> second.claim_id, second.checked
+    ('C2', True)
+    """
+
+    index: int | None
+    claim_id: str | None
+    reason: str
+    error: str
+    line_id: str | None = None
+    position: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Always False: an item that was not checked is not known to be right."""
+        return False
+
+    @property
+    def checked(self) -> bool:
+        """Always False (a :class:`Report`'s is True)."""
+        return False
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Always empty: nothing was checked."""
+        return ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The result as a JSON string; keyword arguments go to :func:`json.dumps`."""
+        return json.dumps(self.to_dict(), **kwargs)
+
+    def to_text(self) -> str:
+        """A plain-text rendering for a terminal or a log."""
+        what = f"claim {self.claim_id}" if self.claim_id else "item"
+        if self.line_id:
+            what += f" line {self.line_id}"
+        where = f" ({self.position})" if self.position else ""
+        if self.index is not None:
+            where += f" at #{self.index}"
+        return f"NOT CHECKED: {what}{where}: {self.error}: {self.reason}"
+
+
+Result = Report | Unchecked
+"""What a batch yields for each item: a :class:`Report`, or an :class:`Unchecked`
+saying why the item could not be checked."""

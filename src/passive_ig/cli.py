@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import io
 import json
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any
 
 from . import __version__
 from .errors import DataError, PassiveIGError
@@ -85,9 +87,47 @@ def _parser() -> argparse.ArgumentParser:
     command("modifiers", "every modifier in the data, with when to use it")
     command("payers", "the payers, their aliases and prior authorization for 90283")
 
-    check = command("check", "check a claim line (or a batch of claims from a JSON file)")
-    check.add_argument("--file", help="a JSON file: a claim object or a list of claims")
-    check.add_argument("--payer", help="the payer (name or alias); required for a single line")
+    check = command(
+        "check", "check a claim line, or a batch of claims from a file (X12, FHIR, CSV, JSON)"
+    )
+    batch = check.add_argument_group(
+        "a batch from a file",
+        "claims from an X12 837, FHIR JSON, CSV, JSON or JSON Lines file, read and "
+        "checked one at a time (memory stays flat however long the file)",
+    )
+    batch.add_argument("--file", metavar="PATH", help="the claims file; '-' reads standard input")
+    batch.add_argument(
+        "--format",
+        choices=INPUT_FORMATS,
+        help="the file's format (default: guessed from its first characters)",
+    )
+    batch.add_argument(
+        "--preset",
+        help="the CSV layout: " + ", ".join(_presets()) + " (default: guessed from the header)",
+    )
+    batch.add_argument(
+        "--encoding", default="utf-8-sig", help="the file's text encoding (default UTF-8)"
+    )
+    output = check.add_argument_group("output")
+    output.add_argument(
+        "--output-format",
+        choices=OUTPUT_FORMATS,
+        help="text (default), json, jsonl (one report a claim, sources by id) or csv "
+        "(one row a finding); totals go to stderr",
+    )
+    output.add_argument(
+        "--output", metavar="PATH", default="-", help="where to write ('-', the default: stdout)"
+    )
+    output.add_argument(
+        "--sources",
+        action="store_true",
+        help="with jsonl: a last line with each cited source once (title, publisher, URL)",
+    )
+    check.add_argument(
+        "--payer",
+        help="the payer (name or alias): required for a single line; for a file, the "
+        "payer of claims whose source names none",
+    )
     check.add_argument("--code", help="the billing code of the line")
     check.add_argument("--modifier", action="append", default=[], help="a modifier (repeatable)")
     check.add_argument("--units", type=_whole_units, help="billed units")
@@ -268,53 +308,257 @@ def _run(args: argparse.Namespace) -> int:
     raise AssertionError(args.command)  # pragma: no cover - argparse only allows the above
 
 
+INPUT_FORMATS = ("x12", "fhir", "csv", "json", "jsonl")
+OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
+
+
+def _presets() -> list[str]:
+    # the preset names, without importing the readers for every command's --help
+    return ["claim-lines", "cms1500", "synpuf-carrier", "synpuf-outpatient"]
+
+
 def _check(args: argparse.Namespace) -> int:
-    from .claims import Claim, ClaimLine
+    from .claims import ClaimLine
     from .registry import registry
 
+    output_format = args.output_format or ("json" if args.json else "text")
+    if args.json and args.output_format not in (None, "json"):
+        return _error("give --json or --output-format, not both")
     if args.file:
         line_options = [args.code, args.units, args.pos, args.dos, args.dose_mg, args.discarded_mg]
         if any(v is not None for v in line_options) or args.modifier or args.dx:
             return _error("give either --file or the line options (--code ...), not both")
-        with open(args.file, encoding="utf-8") as handle:
-            try:
-                data = json.load(handle)
-            except json.JSONDecodeError as exc:
-                return _error(
-                    f"{args.file} is not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
-                )
-            except UnicodeDecodeError:
-                return _error(f"{args.file} is not UTF-8 text: expected a JSON file")
-            except (ValueError, RecursionError) as exc:  # huge integers, deep nesting
-                reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-                return _error(f"{args.file} cannot be read as JSON: {reason}")
-        items = data if isinstance(data, list) else [data]
-        claims = [Claim.from_dict(item) for item in items]
-        reports = list(registry.check_many(claims, payer=args.payer, **_selection(args)))
-    else:
-        if not args.code:
-            return _error("give --code (and --payer) for a line, or --file for a batch")
-        if not args.payer:
-            return _error("give --payer for a single line, e.g. --payer Medicare")
-        line = ClaimLine(
-            code=args.code,
-            modifiers=tuple(args.modifier),
-            units=args.units,
-            place_of_service=args.pos,
-            date_of_service=args.dos,
-            diagnoses=tuple(args.dx),
-            dose_mg=args.dose_mg,
-            discarded_mg=args.discarded_mg,
-        )
-        reports = [registry.check(line, payer=args.payer, **_selection(args))]
-    if args.json:
-        payload = [r.to_dict() for r in reports]
-        _print_json(payload if args.file else payload[0])
-    else:
-        print("\n\n".join(r.to_text() for r in reports))
+        return _check_file(args, output_format)
+    for option, given in (
+        ("--format", args.format),
+        ("--preset", args.preset),
+        ("--sources", args.sources or None),
+    ):
+        if given is not None:
+            return _error(f"{option} is for a batch: give --file too")
+    if not args.code:
+        return _error("give --code (and --payer) for a line, or --file for a batch")
+    if not args.payer:
+        return _error("give --payer for a single line, e.g. --payer Medicare")
+    line = ClaimLine(
+        code=args.code,
+        modifiers=tuple(args.modifier),
+        units=args.units,
+        place_of_service=args.pos,
+        date_of_service=args.dos,
+        diagnoses=tuple(args.dx),
+        dose_mg=args.dose_mg,
+        discarded_mg=args.discarded_mg,
+    )
+    report = registry.check(line, payer=args.payer, **_selection(args))
+    with _opened(args.output) as out:
+        if output_format == "json":
+            out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        elif output_format == "text":
+            out.write(report.to_text() + "\n")
+        else:
+            from .batch import Entry
+
+            _write(output_format, [Entry(index=0, result=report)], out, args.sources)
     if args.min_severity is None:
-        return EXIT_OK if all(r.ok for r in reports) else EXIT_FINDINGS
-    return EXIT_FINDINGS if any(r.findings for r in reports) else EXIT_OK
+        return EXIT_OK if report.ok else EXIT_FINDINGS
+    return EXIT_FINDINGS if report.findings else EXIT_OK
+
+
+def _check_file(args: argparse.Namespace, output_format: str) -> int:
+    from .batch import Totals, check_read
+    from .registry import registry
+
+    if args.sources and output_format != "jsonl":
+        return _error("--sources is for --output-format jsonl")
+    selection = _selection(args)
+    with _input(args.file) as (stream, name):
+        try:
+            results = _read(stream, name, args)
+        except _Misuse as exc:
+            return _error(str(exc))
+        # the selection is checked before anything is read or written
+        entries = check_read(registry, results, **selection)
+        totals = Totals()
+        with _opened(args.output) as out:
+            _write(output_format, _progress(totals.count(entries)), out, args.sources)
+    print(totals.to_text(), file=sys.stderr)
+    if totals.unchecked or totals.read_problems:
+        return EXIT_FINDINGS
+    if args.min_severity is None:
+        return EXIT_FINDINGS if totals.severities["error"] else EXIT_OK
+    return EXIT_FINDINGS if sum(totals.severities.values()) else EXIT_OK
+
+
+class _Prefixed(io.RawIOBase):
+    """A binary stream whose first bytes were read to guess its format: them, then the rest."""
+
+    def __init__(self, head: bytes, rest: IO[bytes], name: str) -> None:
+        self._head = head
+        self._rest = rest
+        self.name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+@contextlib.contextmanager
+def _input(path: str) -> Iterator[tuple[IO[bytes], str]]:
+    if path == "-":
+        yield sys.stdin.buffer, "<stdin>"
+        return
+    with open(path, "rb") as handle:
+        yield handle, path
+
+
+@contextlib.contextmanager
+def _opened(path: str) -> Iterator[IO[str]]:
+    if path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+_HEAD = 8192
+
+
+def _read(stream: IO[bytes], name: str, args: argparse.Namespace) -> Iterator[Any]:
+    """The claims of ``stream`` as reader results, in the format given or guessed."""
+    from .readers import read_claims
+
+    head = stream.read(_HEAD)
+    prefixed = io.BufferedReader(_Prefixed(head, stream, name))
+    fmt = args.format or _guess(head, name, args.encoding)
+    if args.preset is not None and fmt != "csv":
+        raise _Misuse(f"--preset is for CSV input, and {name} is {fmt}")
+    if fmt in ("json", "jsonl"):
+        from .batch import read_json, read_jsonl
+
+        text = io.TextIOWrapper(prefixed, encoding=args.encoding, newline="")
+        reader = read_jsonl if fmt == "jsonl" else read_json
+        return reader(text, payer=args.payer, name=name)
+    return read_claims(
+        prefixed,
+        format=fmt,  # type: ignore[arg-type]  # one of x12, fhir, csv by now
+        payer=args.payer,
+        preset=args.preset,
+        encoding=args.encoding,
+    )
+
+
+class _Misuse(Exception):
+    pass
+
+
+def _guess(head: bytes, name: str, encoding: str) -> str:
+    """The input format from the file's first bytes: X12, FHIR, JSON, JSON Lines or CSV."""
+    import codecs
+
+    try:
+        text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError:
+        raise _Misuse(
+            f"{name} is not {'UTF-8' if encoding == 'utf-8-sig' else encoding} text: expected "
+            "a JSON file or another claims file (X12, FHIR, CSV, JSON Lines); give --encoding "
+            "for another encoding"
+        ) from None
+    start = text.lstrip("\ufeff \t\r\n")
+    if start.startswith("ISA"):
+        return "x12"
+    if start.startswith("["):
+        return "json"
+    if start.startswith("{"):
+        if '"resourceType"' in start:
+            return "fhir"
+        first, newline, _ = start.partition("\n")
+        if not newline and len(head) >= _HEAD:
+            return "jsonl"  # a first line longer than the head: a claim a line
+        try:
+            json.loads(first)
+        except json.JSONDecodeError:
+            return "json"  # an object over several lines
+        return "jsonl"
+    from .readers import guess_format
+
+    # CSV, or not claims at all: refused here saying what it looks like
+    return guess_format(head)
+
+
+def _write(output_format: str, entries: Iterable[Any], out: IO[str], sources: bool) -> None:
+    if output_format == "jsonl":
+        from .render.jsonl import write_jsonl
+
+        write_jsonl(entries, out, sources=sources)
+    elif output_format == "csv":
+        from .render.csv import write_csv
+
+        write_csv(entries, out)
+    elif output_format == "json":
+        from .render.jsonl import entry_record
+
+        out.write("[")
+        for index, entry in enumerate(entries):
+            out.write(",\n" if index else "\n")
+            out.write(json.dumps(entry_record(entry, full_sources=True), ensure_ascii=False))
+        out.write("\n]\n")
+    else:
+        for index, entry in enumerate(entries):
+            if index:
+                out.write("\n")
+            out.write(_entry_text(entry) + "\n")
+
+
+def _entry_text(entry: Any) -> str:
+    from .answers import Unchecked
+
+    result = entry.result
+    where = f" ({entry.position})" if entry.position else ""
+    if isinstance(result, Unchecked):
+        claim = f" claim {result.claim_id}:" if result.claim_id else ""
+        # a claim the reader could not build: its reason is the reader's problems
+        if result.error == "ReadError":
+            return f"#{entry.index}{where} NOT READ:{claim} {result.reason}"
+        text = f"#{entry.index}{where} NOT CHECKED:{claim} {result.error}: {result.reason}"
+    else:
+        text = f"#{entry.index}{where} {result.to_text()}"
+    for problem in entry.problems:
+        text += (
+            f"\n- NOT READ at {problem.where}: found {problem.found}; expected {problem.expected}"
+        )
+    return text
+
+
+def _progress(entries: Iterable[Any]) -> Iterator[Any]:
+    """The entries; on a terminal, after the first two seconds, a count of them on stderr."""
+    if not sys.stderr.isatty():
+        yield from entries
+        return
+    started = time.monotonic()
+    shown = started + 2.0
+    for count, entry in enumerate(entries, start=1):
+        if count % 256 == 0:
+            now = time.monotonic()
+            if now >= shown:
+                rate = count / (now - started)
+                sys.stderr.write(f"\rpassive-ig: {count:,} claims checked ({rate:,.0f}/s)")
+                sys.stderr.flush()
+                shown = now + 0.5
+        yield entry
+    if shown > started + 2.0:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
 
 
 def _selection(args: argparse.Namespace) -> dict[str, Any]:

@@ -240,6 +240,10 @@ def nearest(value: str, known: Sequence[str], *, limit: int = 3) -> tuple[str, .
 # InvalidCodeFormat naming the value, the form expected and, where one exists, the
 # nearest valid value; is_valid_* never raises.
 
+ICD10_CM_START = dt.date(2015, 10, 1)
+"""The first date of service on which US claims carry ICD-10-CM diagnoses; before
+it, ICD-9-CM (45 CFR 162.1002, as amended by HHS's final rule of 2014-08-04)."""
+
 NDC_FORMAT = (
     "an NDC of 11 digits (5-4-2, e.g. '00944270003'), or 10 digits with hyphens "
     "as 4-4-2, 5-3-2 or 5-4-1 (e.g. '0944-2700-03')"

@@ -20,7 +20,8 @@ column                         values (a missing value is null, ``None``, ``NaN`
 ``code`` (required)            text, e.g. ``"J1459"`` or ``"cpt 90283"``
 ``modifiers``                  a list of text, or one text with the modifiers separated by
                                commas (``"JW, 25"``), as a CSV file holds them
-``units``                      a whole number (``70.0`` from a float column is 70)
+``units``                      a number (``70.0`` from a float column is 70; a fraction
+                               such as ``2.5`` is checked: ``units.fraction``)
 ``place_of_service``           text, e.g. ``"11"`` (a number such as ``11`` or ``4``
                                becomes ``"11"`` or ``"04"``)
 ``date_of_service``            a date, a datetime or timestamp (its date), or
@@ -33,11 +34,16 @@ column                         values (a missing value is null, ``None``, ``NaN`
 =============================  ==========================================================
 
 Only ``code`` is required; other columns the frame does not have are missing on
-every row, and columns not listed are ignored. A value that cannot be one of
-these (a date that is not a date, 2.5 units) raises
-:class:`~passive_ig.errors.InvalidInputError` naming the row and the column.
-Problems *in* the claim (a malformed code, a missing JW) are findings, as with
-:meth:`~passive_ig.Registry.check`.
+every row, and columns not listed are ignored. Problems *in* the claim (a
+malformed code, a missing JW) are findings, as with
+:meth:`~passive_ig.Registry.check`. One bad row never stops the frame: a row
+whose value cannot be one of these (a date that is not a date, units that are
+text), or that has no payer, or a payer the data does not know, gets one row in
+the result with severity ``error``, no ``rule``, and a ``message`` naming the row
+by the frame's own index label and the column; the other rows are checked as
+usual. Only misuse raises :class:`~passive_ig.errors.InvalidInputError`: no
+``code`` column, not a DataFrame, an unknown ``payer`` argument
+(:class:`~passive_ig.errors.UnknownPayerError`) or rule.
 
 The result is a frame of the same library with one row per finding, in line
 order and, within a line, in the order of :meth:`~passive_ig.Registry.check`:
@@ -57,13 +63,17 @@ column           value
 ===============  ======================================================================
 
 A line with no finding has no row; a frame with no finding has the columns and no
-rows. The lines go through :meth:`~passive_ig.Registry.check_many`, so repeated
+rows. A pandas result is indexed by the input frame's own index labels (each
+finding by its row's), so ``findings.loc[label]`` are that row's findings and the
+result joins back to the input; a polars frame has no index, and ``line`` is
+the row's position. The lines go through :meth:`~passive_ig.Registry.check_many`, so repeated
 lines are checked once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import importlib
 import math
 import re
@@ -73,7 +83,7 @@ from typing import TYPE_CHECKING, Any
 from .answers import Report, Severity
 from .claims import ClaimLine
 from .codes import parse_iso_date
-from .errors import InvalidInputError
+from .errors import InvalidInputError, UnknownPayerError
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -129,36 +139,97 @@ def check_frame(
         from .registry import registry as default
 
         registry = default
+    if payer is not None:
+        registry.payers[payer]  # an unknown payer argument is misuse: it raises at once
     values = {name: _column(frame, name, kind) for name in LINE_COLUMNS if name in columns}
     count = len(values["code"])
-    lines = [_line(values, row) for row in range(count)]
-    payers = values.get("payer")
-    by_payer: dict[str | None, list[int]] = {}
-    for row in range(count):
-        row_payer = payers[row] if payers is not None and not _missing(payers[row]) else payer
-        if row_payer is not None and not isinstance(row_payer, str):
-            raise _bad(row, "payer", row_payer, "a payer name or alias as text")
-        by_payer.setdefault(row_payer, []).append(row)
+    labels = _labels(frame, kind, count)
     reports: list[Report | None] = [None] * count
+    unchecked: dict[int, str] = {}  # row -> why it could not be checked
+    lines: list[ClaimLine | None] = [None] * count
+    payers = values.get("payer")
+    by_payer: dict[str, list[int]] = {}
+    for row in range(count):
+        label = _shown(labels[row])
+        try:
+            line: ClaimLine | None = _line(values, row, label)
+            row_payer = payers[row] if payers is not None and not _missing(payers[row]) else payer
+            if row_payer is None:
+                raise InvalidInputError(
+                    None,
+                    f"a payer: the payer argument, or a 'payer' value on row {label}",
+                    what="payer",
+                )
+            if not isinstance(row_payer, str):
+                raise _bad(label, "payer", row_payer, "a payer name or alias as text")
+        except InvalidInputError as exc:
+            unchecked[row] = str(exc)
+            continue
+        lines[row] = line
+        by_payer.setdefault(row_payer, []).append(row)
     for row_payer, rows in by_payer.items():
-        if row_payer is None:
-            raise InvalidInputError(
-                None,
-                f"a payer: the payer argument, or a 'payer' value on row {rows[0]}",
-                what="payer",
+        try:
+            checked = registry.check_many(
+                [line for row in rows if (line := lines[row]) is not None],
+                payer=row_payer,
+                as_of=as_of,
+                select=select,
+                ignore=ignore,
+                min_severity=min_severity,
+                notes=notes,
             )
-        checked = registry.check_many(
-            [lines[row] for row in rows],
-            payer=row_payer,
-            as_of=as_of,
-            select=select,
-            ignore=ignore,
-            min_severity=min_severity,
-            notes=notes,
-        )
+        except UnknownPayerError as exc:  # a row's own payer: those rows' error, not the frame's
+            for row in rows:
+                unchecked[row] = f"the payer on row {_shown(labels[row])}: {exc}"
+            continue
         for row, report in zip(rows, checked, strict=True):
-            reports[row] = report
-    return _findings_frame(kind, reports)
+            if isinstance(report, Report):
+                reports[row] = report
+            else:  # pragma: no cover - every line here has a payer
+                unchecked[row] = f"row {_shown(labels[row])}: {report.reason}"
+    found = _findings_frame(kind, reports)
+    return _aligned(kind, found, unchecked, labels)
+
+
+def _labels(frame: Any, kind: str, count: int) -> list[Any]:
+    """The frame's own label of each row: its index for pandas, its position for polars."""
+    if kind == "pandas":
+        return list(frame.index.tolist())  # Python values, not numpy's
+    return list(range(count))
+
+
+def _shown(label: object) -> str:
+    """A row's label as an error names it: ``1``, or ``'b'`` for a text label."""
+    return repr(label) if isinstance(label, str) else str(label)
+
+
+def _aligned(kind: str, found: Any, unchecked: dict[int, str], labels: list[Any]) -> Any:
+    """The findings with a row for each input row that could not be checked (severity
+    error, no rule, the reason in ``message``), in row order; a pandas result is indexed
+    by the input frame's own labels, so ``findings.loc[label]`` are that row's."""
+    if unchecked:
+        rows = sorted(unchecked)
+        errors: dict[str, list[Any]] = {
+            "line": rows,
+            "payer": [None] * len(rows),
+            "rule": [None] * len(rows),
+            "severity": ["error"] * len(rows),
+            "message": [unchecked[row] for row in rows],
+            "path": [None] * len(rows),
+            "suggestion": [None] * len(rows),
+            "sources": [[] for _ in rows],
+        }
+        if kind == "pandas":
+            pd = importlib.import_module("pandas")
+            extra = _pandas_frame(errors)
+            found = pd.concat([found, extra], ignore_index=True)
+            found = found.sort_values("line", kind="stable", ignore_index=True)
+        else:
+            pl = importlib.import_module("polars")
+            found = pl.concat([found, _polars_frame(errors)]).sort("line", maintain_order=True)
+    if kind == "pandas":
+        found.index = [labels[row] for row in found["line"]]
+    return found
 
 
 # ------------------------------------------------------------------ reading a frame
@@ -184,7 +255,8 @@ def _missing(value: object) -> bool:
     return type(value).__name__ in ("NAType", "NaTType")  # pandas' NA and NaT
 
 
-def _bad(row: int, column: str, value: object, expected: str) -> InvalidInputError:
+def _bad(row: object, column: str, value: object, expected: str) -> InvalidInputError:
+    """The error of a value, naming the row by the frame's own label (its index)."""
     return InvalidInputError(value, expected, what=f"{column} on row {row}")
 
 
@@ -196,27 +268,34 @@ def _get(values: dict[str, list[Any]], name: str, row: int) -> Any:
     return None if _missing(value) else value
 
 
-def _line(values: dict[str, list[Any]], row: int) -> ClaimLine:
+def _line(values: dict[str, list[Any]], row: int, label: object) -> ClaimLine:
     def get(name: str) -> Any:
         return _get(values, name, row)
 
     code = get("code")
     if not isinstance(code, str):
-        raise _bad(row, "code", code, "a billing code as text, e.g. 'J1459'")
-    return ClaimLine(
-        code=code,
-        modifiers=_texts(get("modifiers"), row, "modifiers"),
-        units=_units(get("units"), row),
-        place_of_service=_place(get("place_of_service"), row),
-        date_of_service=_date(get("date_of_service"), row),
-        diagnoses=_texts(get("diagnoses"), row, "diagnoses"),
-        dose_mg=_amount(get("dose_mg"), row, "dose_mg"),
-        discarded_mg=_amount(get("discarded_mg"), row, "discarded_mg"),
-        evaluation_and_management=_flag(get("evaluation_and_management"), row),
-    )
+        raise _bad(label, "code", code, "a billing code as text, e.g. 'J1459'")
+    try:
+        return ClaimLine(
+            code=code,
+            modifiers=_texts(get("modifiers"), label, "modifiers"),
+            units=_units(get("units"), label),
+            place_of_service=_place(get("place_of_service"), label),
+            date_of_service=_date(get("date_of_service"), label),
+            diagnoses=_texts(get("diagnoses"), label, "diagnoses"),
+            dose_mg=_amount(get("dose_mg"), label, "dose_mg"),
+            discarded_mg=_amount(get("discarded_mg"), label, "discarded_mg"),
+            evaluation_and_management=_flag(get("evaluation_and_management"), label),
+        )
+    except InvalidInputError as exc:
+        if " on row " in exc.what:
+            raise
+        raise InvalidInputError(
+            exc.value, exc.expected, what=f"{exc.what} on row {label}"
+        ) from None
 
 
-def _texts(value: Any, row: int, column: str) -> tuple[str, ...]:
+def _texts(value: Any, row: object, column: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
@@ -228,19 +307,15 @@ def _texts(value: Any, row: int, column: str) -> tuple[str, ...]:
     raise _bad(row, column, value, "a list of text, or text separated by commas")
 
 
-def _units(value: Any, row: int) -> int | None:
+def _units(value: Any, row: object) -> int | float | decimal.Decimal | None:
     if value is None:
         return None
-    if isinstance(value, bool):
-        raise _bad(row, "units", value, "a whole number of units")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise _bad(row, "units", value, "a whole number of units")
+    if isinstance(value, bool) or not isinstance(value, (int, float, decimal.Decimal)):
+        raise _bad(row, "units", value, "a number of units")
+    return value  # a fraction is the check's to judge (units.fraction)
 
 
-def _place(value: Any, row: int) -> str | None:
+def _place(value: Any, row: object) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 99:
@@ -250,7 +325,7 @@ def _place(value: Any, row: int) -> str | None:
     raise _bad(row, "place_of_service", value, "a place-of-service code as text, e.g. '11'")
 
 
-def _date(value: Any, row: int) -> dt.date | None:
+def _date(value: Any, row: object) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):  # pandas' Timestamp is one
@@ -264,7 +339,7 @@ def _date(value: Any, row: int) -> dt.date | None:
     raise _bad(row, "date_of_service", value, "a date, or text as 'YYYY-MM-DD'")
 
 
-def _amount(value: Any, row: int, column: str) -> float | None:
+def _amount(value: Any, row: object, column: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -272,7 +347,7 @@ def _amount(value: Any, row: int, column: str) -> float | None:
     raise _bad(row, column, value, "a number of milligrams")
 
 
-def _flag(value: Any, row: int) -> bool:
+def _flag(value: Any, row: object) -> bool:
     if value is None:
         return False
     if isinstance(value, bool):

@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     from importlib_resources.abc import Traversable
 
     from ._converter import Structured
-    from .answers import Report, Severity
+    from .answers import Report, Severity, Unchecked
     from .claims import Claim, ClaimLine
     from .guide import Guide
     from .units import UnitCount
@@ -1160,12 +1160,22 @@ class Registry:
         ignore: Iterable[str] | str | None = None,
         min_severity: Severity | str | None = None,
         notes: bool = False,
-    ) -> Iterator[Report]:
-        """Check many lines or claims lazily, yielding one report each, in order.
+    ) -> Iterator[Report | Unchecked]:
+        """Check many lines or claims lazily, yielding one result each, in order.
 
-        Takes the same choices as :meth:`check`. Real batches repeat the same
-        combinations; each distinct line is checked once per batch and its report
-        reused.
+        Takes the same choices as :meth:`check`, and checks them at once: an
+        unknown ``payer`` argument or rule raises here, before any item is checked.
+
+        One bad item never stops the batch: an item that cannot be checked (a
+        claim for a payer the data does not know, a line when no ``payer`` is
+        given, a claim whose payer is not ``payer``, something that is not a
+        line or claim) yields an :class:`~passive_ig.answers.Unchecked` carrying
+        its position in the batch, its ids and the reason, in its place, and the
+        batch goes on. ``isinstance(result, Unchecked)`` (or ``not
+        result.checked``) tells them apart and narrows the type.
+
+        Real batches repeat the same combinations; each distinct line is checked
+        once per batch and its report reused.
         """
         from .rules import check_many
 

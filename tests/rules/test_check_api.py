@@ -10,7 +10,7 @@ import pytest
 from rule_cases import ADMIN, DAY, D, claim, line
 
 from passive_ig import InvalidInputError, UnknownPayerError, registry
-from passive_ig.answers import Finding, Report, Severity
+from passive_ig.answers import Finding, Report, Severity, Unchecked
 from passive_ig.claims import Claim, ClaimLine
 from passive_ig.rules import RULES
 
@@ -283,9 +283,19 @@ def test_check_many_takes_claims() -> None:
     assert [r.payer for r in reports] == ["aetna", "medicare"]
 
 
-def test_check_many_rejects_what_is_not_a_line() -> None:
+def test_check_many_names_what_is_not_a_line_and_goes_on() -> None:
+    items = [line(), ["J1459"], line()]
+    first, bad, last = registry.check_many(items, payer="Medicare")  # type: ignore[arg-type]
+    assert isinstance(first, Report)
+    assert isinstance(last, Report)
+    assert isinstance(bad, Unchecked)
+    assert (bad.index, bad.error, bad.ok, bad.findings) == (1, "InvalidInputError", False, ())
+    assert bad.reason == (
+        "['J1459'] is not a valid thing to check: expected a ClaimLine or a Claim"
+    )
+    # a single check still raises for the same misuse
     with pytest.raises(InvalidInputError, match=r"is not a valid thing to check"):
-        list(registry.check_many([line(), ["J1459"]], payer="Medicare"))  # type: ignore[list-item]
+        registry.check(["J1459"], payer="Medicare")  # type: ignore[arg-type]
 
 
 def test_check_many_refuses_what_is_not_a_batch_at_once() -> None:

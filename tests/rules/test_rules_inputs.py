@@ -7,6 +7,17 @@ from rule_cases import ADMIN, Case, D, assert_case, claim, ids, line
 
 from passive_ig import registry
 
+# a 2015 line of J1566 (J1459 came in 2017), on the last day of ICD-9-CM, the first
+# of ICD-10-CM, and undated
+BEFORE: dict[str, object] = {
+    "code": "J1566",
+    "date_of_service": D("2015-09-30"),
+    "units": None,
+    "dose_mg": None,
+}
+FROM: dict[str, object] = {"date_of_service": D("2015-10-01")}
+UNDATED: dict[str, object] = {"date_of_service": None}
+
 CASES: list[Case] = [
     Case("date-of-service.missing", True, "Aetna", line(date_of_service=None)),
     Case("date-of-service.missing", False, "Aetna", line()),
@@ -34,6 +45,16 @@ CASES: list[Case] = [
     Case("place-of-service.unknown", False, "Aetna", line()),
     Case("diagnosis.malformed", True, "Aetna", line(diagnoses=("D80.0", "80.0"))),
     Case("diagnosis.malformed", False, "Aetna", line()),
+    # ICD-9-CM before 2015-10-01 is valid input, malformed in neither set is malformed
+    Case("diagnosis.malformed", False, "Medicare", line(diagnoses=("27906",), **BEFORE)),
+    Case("diagnosis.malformed", True, "Medicare", line(diagnoses=("2790.6",), **BEFORE)),
+    Case("diagnosis.malformed", False, "Medicare", line(diagnoses=("27906", "D80.0"), **UNDATED)),
+    Case("diagnosis.wrong-code-set", True, "Medicare", line(diagnoses=("D80.0",), **BEFORE)),
+    Case("diagnosis.wrong-code-set", True, "Medicare", line(diagnoses=("279.06",))),
+    Case("diagnosis.wrong-code-set", False, "Medicare", line(diagnoses=("279.06",), **BEFORE)),
+    Case("diagnosis.wrong-code-set", False, "Medicare", line(diagnoses=("D80.0",), **FROM)),
+    Case("diagnosis.wrong-code-set", False, "Medicare", line(diagnoses=("2790.6",))),
+    Case("diagnosis.wrong-code-set", False, "Medicare", line(diagnoses=("27906",), **UNDATED)),
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,11 @@ from passive_ig import registry
 CASES: list[Case] = [
     Case("units.missing", True, "Aetna", line(units=None, dose_mg=None)),
     Case("units.missing", False, "Aetna", line()),
+    Case("units.fraction", True, "Aetna", line(units=Decimal("70.5"), dose_mg=35250.0)),
+    Case("units.fraction", True, "Medicare", line("96365", units=Decimal("1.5"))),
+    Case("units.fraction", False, "Aetna", line(units=Decimal("70.00"))),
+    Case("units.fraction", False, "Aetna", line(units=70.0)),
+    Case("units.fraction", False, "Medicare", line("99999", units=Decimal("1.5"))),
     Case("units.dose-mismatch", True, "Aetna", line(units=60)),
     Case("units.dose-mismatch", True, "Aetna", line(units=5, dose_mg=1200.0)),
     Case(

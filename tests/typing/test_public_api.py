@@ -15,7 +15,7 @@ from passive_ig import (
     UnknownCodeError,
     registry,
 )
-from passive_ig.answers import Finding, Report, Severity
+from passive_ig.answers import Finding, Report, Severity, Unchecked
 from passive_ig.claims import Claim, ClaimLine
 from passive_ig.codes import is_valid_code, validate_code
 from passive_ig.guide import Guide
@@ -87,8 +87,17 @@ def test_checks_are_typed() -> None:
     )
     assert chosen.ok
     assert bool(chosen)
-    also: list[Report] = list(registry.check_many([line], payer="UHC", min_severity="error"))
-    assert also[0].ok
+    also: list[Report | Unchecked] = list(
+        registry.check_many([line], payer="UHC", min_severity="error")
+    )
+    first = also[0]
+    assert first.ok
+    # a batch result narrows by type: a Report has findings to read, an Unchecked a reason
+    if isinstance(first, Unchecked):
+        reason: str = first.reason
+        raise AssertionError(reason)
+    narrowed: Report = first
+    assert narrowed.rules() == ()
 
 
 def test_errors_and_validation_are_typed() -> None:

@@ -3,7 +3,9 @@
 Use them through the registry: ``registry.check(line_or_claim, payer=...)`` and
 ``registry.check_many(items, payer=...)``. A check never raises for a problem in
 the claim; it raises only for misuse (an unknown payer, a wrong type, an unknown
-rule in ``select``).
+rule in ``select``). In a batch, an item that cannot be checked (a claim for an
+unknown payer, a line with no payer, something that is not a line or claim)
+yields an :class:`~passive_ig.answers.Unchecked` saying why, and the batch goes on.
 
 Every rule is one decorated function in the module of its family, whose name is
 the first part of the rule's id: :mod:`~passive_ig.rules.inputs` (``code.*``,
@@ -43,14 +45,15 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .. import codes as _codes
-from ..answers import Report, Severity
+from ..answers import Report, Severity, Unchecked
 from ..claims import Claim, ClaimLine
-from ..errors import InvalidInputError
+from ..errors import DataError, InvalidInputError, PassiveIGError
 
 # importing the families declares their rules
 from . import claim, coverage, inputs, medicare, modifiers, payer_policy, units
 from ._engine import (
     RETIRED,
+    Engine,
     Rule,
     RuleFacts,
     RuleKind,
@@ -160,59 +163,93 @@ def check_many(
     ignore: Iterable[str] | str | None = None,
     min_severity: Severity | str | None = None,
     notes: bool = False,
-) -> Iterator[Report]:
-    """Check many lines or claims, one report each, in order; see :meth:`Registry.check_many`."""
+) -> Iterator[Report | Unchecked]:
+    """Check many lines or claims, one result each, in order; see :meth:`Registry.check_many`.
+
+    The arguments are checked at once (an unknown ``payer`` argument or rule raises
+    here, before any item); an item that cannot be checked yields an
+    :class:`~passive_ig.answers.Unchecked` and the batch goes on.
+    """
     as_of = check_as_of(as_of)
     selection = make_selection(RULES, select, ignore, min_severity, notes)
     iterator = iterate(items)
-    return _check_many(registry, iterator, payer, as_of, selection)
+    engine = None
+    if payer is not None:
+        engine = engine_for(registry, payer, RULES)  # misuse of the call: raises now
+    return _check_many(registry, iterator, payer, engine, as_of, selection)
+
+
+def _ids(item: object) -> tuple[str | None, str | None]:
+    """The claim id and line id of an item, where it has them (as text)."""
+    claim_id = getattr(item, "claim_id", None)
+    line_id = getattr(item, "line_id", None)
+    return (
+        claim_id if isinstance(claim_id, str) else None,
+        line_id if isinstance(line_id, str) else None,
+    )
+
+
+def _unchecked(index: int, item: object, error: PassiveIGError) -> Unchecked:
+    claim_id, line_id = _ids(item)
+    return Unchecked(
+        index=index,
+        claim_id=claim_id,
+        line_id=line_id,
+        reason=str(error),
+        error=type(error).__name__,
+    )
 
 
 def _check_many(
     registry: Registry,
     items: Iterator[object],
     payer: str | None,
+    engine: Engine | None,
     as_of: dt.date | None,
     selection: Selection,
-) -> Iterator[Report]:
-    reports: dict[object, Report] = {}  # payer, as_of and selection are the same for all
+) -> Iterator[Report | Unchecked]:
+    # payer, as_of and selection are the same for all: a line's report depends on the
+    # line alone, and a claim without an id on the claim (a claim with an id is one
+    # of a kind, and is not kept)
+    reports: dict[object, Report] = {}
     remembered = reports.get
-    line_values, line_type = _line_values, ClaimLine
-    engine = plan = None
+    line_values, line_type, claim_type = _line_values, ClaimLine, Claim
+    plan = engine.selected(selection) if engine is not None else None
     # Keep reports only while it pays: a batch whose lines rarely repeat (as real lines
     # are, each with its own patient, dose and day) would only fill memory and slow the
-    # collector, so after each _MEMO_PROBE new lines, keeping stops if fewer than one in
-    # _MEMO_WORTH lines was found again. A report is the same either way.
+    # collector, so after each _MEMO_PROBE new items, keeping stops if fewer than one in
+    # _MEMO_WORTH items was found again. A report is the same either way.
     keep, found, made = True, 0, 0
-    report: Report | None
-    for item in items:
-        is_line = type(item) is line_type
-        if keep:
-            key = line_values(item) if is_line else (item,)
-            try:
-                report = remembered(key)
-            except TypeError:  # an unhashable item: not a ClaimLine or Claim
-                raise InvalidInputError(
-                    item, "a ClaimLine or a Claim", what="thing to check"
-                ) from None
+    for index, item in enumerate(items):
+        kind = type(item)
+        if not keep:
+            key: object = None
+        elif kind is line_type:
+            key = line_values(item)
+        elif kind is claim_type and item.claim_id is None:  # type: ignore[attr-defined]
+            key = (item,)
         else:
-            report = None
+            key = None
+        report = remembered(key) if key is not None else None
         if report is not None:
             found += 1
         else:
             made += 1
-            if is_line:
-                if engine is None:
-                    if payer is None:
+            try:
+                if kind is line_type:
+                    if engine is None or plan is None:
                         raise InvalidInputError(
                             payer, "a payer for a single line, e.g. payer='Medicare'", what="payer"
                         )
-                    engine = engine_for(registry, payer, RULES)
-                    plan = engine.selected(selection)
-                report = engine.check_line(item, selection, as_of, plan)  # type: ignore[arg-type]
-            else:
-                report = check_item(registry, RULES, item, payer, as_of, selection)
-            if keep:
+                    report = engine.check_line(item, selection, as_of, plan)  # type: ignore[arg-type]
+                else:
+                    report = check_item(registry, RULES, item, payer, as_of, selection)
+            except DataError:
+                raise  # the data set is broken: no item can be checked
+            except PassiveIGError as exc:
+                yield _unchecked(index, item, exc)
+                continue
+            if key is not None:
                 if len(reports) >= _MEMO_LIMIT:
                     reports.clear()
                 reports[key] = report

@@ -63,9 +63,12 @@ class Hit:
     """What a rule function returns when it fires: the message, the field it is
     about (``at``, relative to the line, or to the claim for a claim rule), an
     optional suggestion, the record it enforces (whose own sources the finding
-    adds), and for a claim rule the index of the line it is about."""
+    adds), and for a claim rule the index of the line it is about. A line rule's hit
+    with ``claim_field=True`` is about a field of the claim the line takes (the
+    claim's diagnoses): ``at`` is then relative to the claim, and the same finding
+    from several lines of a claim is reported once."""
 
-    __slots__ = ("at", "line", "message", "record", "suggestion")
+    __slots__ = ("at", "claim_field", "line", "message", "record", "suggestion")
 
     def __init__(
         self,
@@ -75,12 +78,14 @@ class Hit:
         suggestion: str | None = None,
         record: object = None,
         line: int | None = None,
+        claim_field: bool = False,
     ) -> None:
         self.message = message
         self.at = at
         self.suggestion = suggestion
         self.record = record
         self.line = line
+        self.claim_field = claim_field
 
 
 Fired = Hit | Sequence[Hit] | None
@@ -560,9 +565,12 @@ class Engine:
 
     # ------------------------------------------------------------------ running
 
-    def line_findings(self, line: Line, plan: _Plan, prefix: str = "") -> list[Finding]:
+    def line_findings(
+        self, line: Line, plan: _Plan, prefix: str = "", index: int | None = None
+    ) -> list[Finding]:
         out: list[Finding] = []
         day = line.day
+        line_id = line.raw.line_id
         for bound in plan.for_line(line):
             if bound.dated and not bound.in_force(day):
                 continue
@@ -570,7 +578,8 @@ class Engine:
             if fired is None:
                 continue
             for hit in (fired,) if type(fired) is Hit else fired:  # type: ignore[union-attr]
-                finding = self._finding(bound, hit, prefix + hit.at)
+                path = hit.at if hit.claim_field and prefix else prefix + hit.at
+                finding = self._finding(bound, hit, path, index, line_id)
                 if finding is not None:
                     out.append(finding)
         return out
@@ -582,18 +591,23 @@ class Engine:
             if fired is None:
                 continue
             for hit in (fired,) if type(fired) is Hit else fired:  # type: ignore[union-attr]
+                line_id = None
                 if hit.line is not None:
-                    if not bound.in_force(claim.lines[hit.line].day):
+                    line = claim.lines[hit.line]
+                    if not bound.in_force(line.day):
                         continue
                     path = f"lines[{hit.line}].{hit.at}"
+                    line_id = line.raw.line_id
                 else:
                     path = hit.at
-                finding = self._finding(bound, hit, path)
+                finding = self._finding(bound, hit, path, hit.line, line_id)
                 if finding is not None:
                     out.append(finding)
         return out
 
-    def _finding(self, bound: _Bound, hit: Hit, path: str) -> Finding | None:
+    def _finding(
+        self, bound: _Bound, hit: Hit, path: str, index: int | None, line_id: str | None
+    ) -> Finding | None:
         sources = self.sources_for(bound, hit.record)
         if sources is None:
             return None
@@ -604,6 +618,8 @@ class Engine:
             path=path,
             suggestion=hit.suggestion,
             sources=sources,
+            line=index,
+            line_id=line_id,
         )
 
     def check_line(
@@ -625,8 +641,15 @@ class Engine:
         plan = self.selected(selection)
         claim = ClaimView(self.resolver, item, as_of=as_of)
         findings: list[Finding] = []
+        seen: set[tuple[str, str, str]] = set()
         for index, line in enumerate(claim.lines):
-            findings.extend(self.line_findings(line, plan, f"lines[{index}]."))
+            for finding in self.line_findings(line, plan, f"lines[{index}].", index):
+                if not finding.path.startswith("lines["):  # about a field of the claim
+                    key = (finding.rule, finding.path, finding.message)
+                    if key in seen:
+                        continue  # said once, for the first line that takes it
+                    seen.add(key)
+                findings.append(finding)
         findings.extend(self.claim_findings(claim, plan))
         return Report(
             payer=self.payer.id,

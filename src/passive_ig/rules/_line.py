@@ -32,7 +32,17 @@ if TYPE_CHECKING:
     from ..claims import Claim, ClaimLine
     from ..registry import Registry
 
-__all__ = ["PRODUCT_KINDS", "ClaimView", "Line", "Resolver", "is_product"]
+__all__ = [
+    "ICD9",
+    "ICD10",
+    "ICD10_START",
+    "PRODUCT_KINDS",
+    "ClaimView",
+    "Line",
+    "Resolver",
+    "code_set_on",
+    "is_product",
+]
 
 PRODUCT_KINDS = (CodeKind.IMMUNE_GLOBULIN_PRODUCT, CodeKind.DRUG_PRODUCT)
 
@@ -46,6 +56,19 @@ def is_product(code: BillingCode) -> bool:
 # code, modifier or place of service is a few characters), and only so many.
 _KEEP_CHARS = 64
 _KEEP_ENTRIES = 65536
+
+
+ICD9 = "ICD-9-CM"
+ICD10 = "ICD-10-CM"
+ICD10_START = _codes.ICD10_CM_START
+"""The first date of service on which US claims carry ICD-10-CM diagnoses (ICD-9-CM before)."""
+
+
+def code_set_on(day: dt.date | None) -> str | None:
+    """The diagnosis code set in force on ``day`` (``None`` for no day: either is taken)."""
+    if day is None:
+        return None
+    return ICD9 if day < ICD10_START else ICD10
 
 
 class Resolver:
@@ -184,12 +207,15 @@ class Line:
 
     __slots__ = (
         "claim",
+        "claim_diagnosis_index",
         "code",
         "code_error",
+        "code_set",
         "code_text",
         "day",
         "diagnoses",
         "diagnosis_errors",
+        "diagnosis_wrong_set",
         "discarded_mg",
         "dose_mg",
         "evaluation_and_management",
@@ -235,13 +261,22 @@ class Line:
         day = raw.date_of_service
         pos_raw = raw.place_of_service
         diagnoses_raw: Sequence[str] = raw.diagnoses
+        # where each diagnosis is, when the line takes the claim's: its index there
+        self.claim_diagnosis_index: tuple[int, ...] | None = None
         if defaults is not None:  # a line without its own takes the claim's
             if day is None:
                 day = defaults.date_of_service
             if pos_raw is None:
                 pos_raw = defaults.place_of_service
-            if not diagnoses_raw:
-                diagnoses_raw = defaults.diagnoses
+            if not diagnoses_raw and defaults.diagnoses:
+                pointers = raw.diagnosis_pointers
+                claim_diagnoses = defaults.diagnoses
+                if pointers:  # those its pointers name (the claim checked they are there)
+                    indexes = tuple(p - 1 for p in pointers if p <= len(claim_diagnoses))
+                else:
+                    indexes = tuple(range(len(claim_diagnoses)))
+                diagnoses_raw = tuple(claim_diagnoses[i] for i in indexes)
+                self.claim_diagnosis_index = indexes
         self.day = day if day is not None else as_of
         # what the line gives, as the engine's FEATURES bits
         self.features = (
@@ -292,22 +327,48 @@ class Line:
             else:
                 self.place_error = place  # type: ignore[assignment]
 
+        # the diagnosis code set in force on the day: ICD-9-CM before 2015-10-01,
+        # ICD-10-CM from then on; an undated line takes either
+        self.code_set = code_set_on(self.day)
         diagnoses: list[str] = []
         diagnosis_errors: list[tuple[int, InvalidInputError]] = []
+        wrong_set: list[tuple[int, str, str]] = []
+        if self.code_set == ICD9:
+            expected, other = _codes.validate_icd9_diagnosis, _codes.validate_diagnosis
+        else:
+            expected, other = _codes.validate_diagnosis, _codes.validate_icd9_diagnosis
         for position, value in enumerate(diagnoses_raw):
-            diagnosis = clean(_codes.validate_diagnosis, value)
+            diagnosis = clean(expected, value)
             if type(diagnosis) is str:
                 diagnoses.append(diagnosis)
-            else:
+                continue
+            in_other = clean(other, value)
+            if type(in_other) is not str:
                 diagnosis_errors.append((position, diagnosis))  # type: ignore[arg-type]
+                continue
+            # a code of the other set is still the code it is, for the other rules
+            diagnoses.append(in_other)
+            if self.code_set is not None:  # undated: the form says which set it is in
+                wrong_set.append((position, in_other, ICD10 if self.code_set == ICD9 else ICD9))
         self.diagnoses = tuple(diagnoses)
         self.diagnosis_errors = tuple(diagnosis_errors)
+        self.diagnosis_wrong_set = tuple(wrong_set)
 
         self.unit_count: object = None  # the units rules' count, worked out once
         self.policy: PayerPolicy | None = None
         self.policy_code: str | None = None
         if self.code is not None:
             self.policy, self.policy_code = resolver.governing_policy(self.code)
+
+    def diagnosis_at(self, position: int) -> tuple[str, bool]:
+        """Where the line's diagnosis at ``position`` is: ``("diagnoses[i]", False)`` in
+        the line itself, or ``("diagnoses[k]", True)`` in its claim, when the line
+        takes the claim's diagnoses (a finding about it is then about the claim's field,
+        and said once for the claim however many lines use it)."""
+        index = self.claim_diagnosis_index
+        if index is None:
+            return f"diagnoses[{position}]", False
+        return f"diagnoses[{index[position]}]", True
 
     @property
     def outside(self) -> bool:

@@ -12,7 +12,7 @@ import datetime as dt
 from ..answers import Severity
 from ..records import NotAvailable, RelationKind
 from ._engine import Fired, Hit, line_rule
-from ._line import Line
+from ._line import ICD10_START, Line
 from ._text import join, period
 from .refs import modifier
 
@@ -232,13 +232,49 @@ def place_of_service_unknown(line: Line) -> Fired:
 
 @line_rule(
     id="diagnosis.malformed",
-    title="A diagnosis is not a well-formed ICD-10-CM code",
+    title="A diagnosis is not a well-formed code of the code set in force",
     severity=Severity.ERROR,
     needs_code=False,
     needs=("diagnoses",),
 )
 def diagnosis_malformed(line: Line) -> Fired:
-    """A diagnosis is not in the form of an ICD-10-CM code."""
+    """A diagnosis is in the form of no diagnosis code: not of an ICD-10-CM code on a
+    line dated from 2015-10-01, not of an ICD-9-CM code on a line dated before, and of
+    neither on an undated line; a code of the other set is ``diagnosis.wrong-code-set``."""
     if not line.diagnosis_errors or line.outside:
         return None
-    return [Hit(str(error), f"diagnoses[{index}]") for index, error in line.diagnosis_errors]
+    hits = []
+    for index, error in line.diagnosis_errors:
+        at, of_claim = line.diagnosis_at(index)
+        hits.append(Hit(str(error), at, claim_field=of_claim))
+    return hits
+
+
+@line_rule(
+    id="diagnosis.wrong-code-set",
+    title="A diagnosis is of the code set not in force on the date of service",
+    severity=Severity.ERROR,
+    needs_code=False,
+    needs=("diagnoses",),
+)
+def diagnosis_wrong_code_set(line: Line) -> Fired:
+    """A diagnosis is an ICD-10-CM code on a line dated before 2015-10-01, when claims
+    carried ICD-9-CM, or an ICD-9-CM code on a line dated from then on."""
+    if not line.diagnosis_wrong_set or line.outside:
+        return None
+    day = line.day
+    assert day is not None  # an undated line takes either set
+    hits = []
+    for index, code, code_set in line.diagnosis_wrong_set:
+        at, of_claim = line.diagnosis_at(index)
+        hits.append(
+            Hit(
+                f"{code} is an {code_set} code; a line dated {day} carries {line.code_set} "
+                f"diagnoses (ICD-10-CM from {ICD10_START}, ICD-9-CM before)",
+                at,
+                suggestion=f"give the {line.code_set} code for the diagnosis, "
+                "or check the date of service",
+                claim_field=of_claim,
+            )
+        )
+    return hits

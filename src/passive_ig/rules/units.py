@@ -6,6 +6,7 @@ amount, billed on its own line) against its discarded amount.
 
 from __future__ import annotations
 
+import decimal
 import math
 
 from ..answers import Severity
@@ -53,6 +54,35 @@ def units_missing(line: Line) -> Fired:
     )
 
 
+@line_rule(
+    id="units.fraction",
+    title="The units are a fraction",
+    severity=Severity.ERROR,
+    needs=("units",),
+)
+def units_fraction(line: Line) -> Fired:
+    """The line bills a fraction of a unit (say 2.5) of a code the data holds; claims
+    bill whole units of these codes (``1.00`` as X12 and FHIR send it is whole)."""
+    units = line.units
+    if type(units) is not decimal.Decimal:  # a whole count is an int
+        return None
+    code = line.code
+    assert code is not None
+    unit = code.billing_unit
+    per = f" ({unit})" if isinstance(unit, BillingUnit) else ""
+    low, high = math.floor(units), math.ceil(units)
+    return Hit(
+        f"{units} units of {code.code}{per}: units are billed as whole numbers",
+        "units",
+        suggestion=f"bill {low} or {high} units, as the amount and the payer's rounding say",
+    )
+
+
+def _whole(line: Line) -> bool:
+    """Whether the line's units are whole (a fraction is ``units.fraction``'s alone)."""
+    return type(line.units) is not decimal.Decimal
+
+
 _NONE = (None,)
 
 
@@ -76,6 +106,7 @@ def _work_out(line: Line) -> tuple[float, object, int | None, float] | None:
         or unit.measure is not Measure.MILLIGRAM
         or line.units is None
         or amount is None
+        or not _whole(line)
     ):
         return None
     # An amount is a float or an int the line refused unless finite, 0 or more and
