@@ -72,6 +72,17 @@ def test_unknown_code_is_one_info_with_the_nearest_codes() -> None:
     assert "90284" in finding.suggestion
 
 
+def test_an_unrelated_code_gets_no_suggestion_but_a_slip_does() -> None:
+    def suggestion(code: str) -> str | None:
+        (finding,) = registry.check(line(code), payer="Aetna").findings
+        return finding.suggestion
+
+    assert suggestion("99335") is None  # a visit code, not a slip for an infusion code
+    assert suggestion("83540") is None
+    assert suggestion("J1495") == "if you meant an immune globulin code: J1459?"  # swapped
+    assert suggestion("90285") is not None
+
+
 def test_a_claim_of_codes_outside_the_data_is_clean() -> None:
     unrelated = claim(
         "Medicare",

@@ -62,7 +62,13 @@ def code_unknown(line: Line) -> Fired:
         return None
     if line.claim is not None and not line.claim.has_known_code:
         return None  # a claim of codes passive_ig does not cover: nothing to say
-    suggestions = line.resolver.nearest_codes(line.code_text)
+    # a suggestion only for a likely slip of the keyboard (one character changed, or
+    # two neighbours swapped): an unrelated code is not "near" an immune globulin one
+    suggestions = [
+        near
+        for near in line.resolver.nearest_codes(line.code_text)
+        if _one_slip(line.code_text, near)
+    ]
     return Hit(
         f"{line.code_text!r} is not an immune globulin code in passive_ig's data, "
         "so the line was not checked",
@@ -70,6 +76,22 @@ def code_unknown(line: Line) -> Fired:
         suggestion=f"if you meant an immune globulin code: {join(suggestions)}?"
         if suggestions
         else None,
+    )
+
+
+def _one_slip(typed: str, known: str) -> bool:
+    """Whether ``typed`` is ``known`` with one character changed or two neighbours swapped."""
+    if len(typed) != len(known):
+        return False
+    differ = [i for i, (a, b) in enumerate(zip(typed, known, strict=True)) if a != b]
+    if len(differ) == 1:
+        return True
+    first, *rest = differ or [0]
+    return (
+        len(differ) == 2
+        and rest == [first + 1]
+        and typed[first] == known[first + 1]
+        and typed[first + 1] == known[first]
     )
 
 
