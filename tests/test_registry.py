@@ -126,7 +126,8 @@ def test_other_collections_by_id(reg: Registry) -> None:
 
 def test_workflow_is_ordered(reg: Registry) -> None:
     assert [step.order for step in reg.workflow("90283")] == [1, 2]
-    assert reg.workflow("J1459") == ()
+    # a product-specific code follows its generic CPT code, as the policies do
+    assert [(step.code, step.order) for step in reg.workflow("J1459")] == [("90283", 1), ("90283", 2)]
 
 
 def test_policy_and_prior_authorization(reg: Registry) -> None:
@@ -134,8 +135,10 @@ def test_policy_and_prior_authorization(reg: Registry) -> None:
     assert reg.policy("uhc", "J1459").id == "uhc-90283"
     assert reg.prior_authorization("UHC").status is PriorAuthStatus.REQUIRED
     assert set(reg.policies_for("90283")) == {"medicare", "uhc"}
-    with pytest.raises(UnknownRecordError, match=r"^no record 'medicare/J1459' in policies"):
-        reg.policy("Medicare", "J1459")
+    # J1459 links to its generic CPT code 90283: Medicare's 90283 policy governs it,
+    # as it does in a check
+    assert reg.governing_policy("Medicare", "J1459") == (reg.policy("Medicare"), "90283")
+    assert reg.policy("Medicare", "J1459").id == "medicare-90283"
 
 
 def test_typed_links(reg: Registry) -> None:

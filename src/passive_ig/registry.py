@@ -62,6 +62,7 @@ from .records import (
     PriorAuthorization,
     ProviderTaxonomy,
     RelatedCode,
+    RelationKind,
     Source,
     _attrs_type,
 )
@@ -900,6 +901,7 @@ class Registry:
         self._verified = False
         self._engines: dict[str, Any] = {}  # the rules bound to each payer, made on first use
         self._policy_hits: dict[tuple[str, str], PayerPolicy] = {}  # policy() by its arguments
+        self._policies_by_payer: dict[str, dict[str, PayerPolicy]] = {}  # payer id: code: policy
         self.sources: Collection[Source] = Collection(self, SPEC_BY_NAME["sources"])
         """Every source a fact rests on, by id."""
         self.codes: Collection[BillingCode] = Collection(self, SPEC_BY_NAME["codes"])
@@ -1180,41 +1182,102 @@ class Registry:
     def workflow(self, code: str = "90283") -> tuple[ClinicalWorkflowStep, ...]:
         """The clinical workflow for ``code``, in order, each step with what it must document.
 
+        A product-specific HCPCS code with no workflow of its own follows its generic
+        CPT code (J1459 is given as 90283 is), as :meth:`governing_policy` does.
         Returns an empty tuple for a known code with no workflow in the data.
+
+        >>> [step.code for step in registry.workflow("J1459")][:1]
+        ['90283']
         """
         record = self.codes[code]
-        steps = [step for step in self.workflow_steps if step.code == record.code]
-        return tuple(sorted(steps, key=lambda step: step.order))
+        for candidate in (record.code, *_generic_codes(record)):
+            steps = [step for step in self.workflow_steps if step.code == candidate]
+            if steps:
+                return tuple(sorted(steps, key=lambda step: step.order))
+        return ()
+
+    def governing_policy(self, payer: str, code: str = "90283") -> tuple[PayerPolicy, str]:
+        """The policy that governs ``code`` for ``payer``, with the code it is found under.
+
+        This is the one answer to "which policy applies": :meth:`policy`,
+        :meth:`prior_authorization`, :meth:`policies_for`, :meth:`guide`,
+        :meth:`workflow` and every check use it. A payer's policy lists the codes it
+        names; a product-specific HCPCS code it does not name is governed by the
+        policy of the generic CPT code it stands in for (a payer's immune globulin
+        policy governs the product, whichever code bills it).
+
+        >>> policy, under = registry.governing_policy("Aetna", "J1459")
+        >>> policy.id, under
+        ('aetna-90283', '90283')
+        >>> registry.governing_policy("Medicare", "J1459")[1]   # Medicare names J1459 itself
+        'J1459'
+
+        Raises :class:`~passive_ig.errors.UnknownRecordError` (a ``KeyError``) when
+        the data holds no policy of the payer for the code or its generic code.
+        """
+        payer_record = self.payers[payer]
+        record = self.codes[code]
+        found, under = self._governing_policy(payer_record.id, record)
+        if found is None:
+            raise UnknownRecordError(
+                f"{payer_record.id}/{record.code}",
+                tuple(p.id for p in self.policies if p.payer == payer_record.id),
+                collection="policies",
+            )
+        return found, under
+
+    def _governing_policy(
+        self, payer_id: str, record: BillingCode
+    ) -> tuple[PayerPolicy | None, str]:
+        """:meth:`governing_policy` for a payer id and a code record, ``None`` if none
+        (what the rules' resolver calls, once per payer and code)."""
+        by_code = self._policies_by_payer.get(payer_id)
+        if by_code is None:
+            by_code = {
+                listed: policy
+                for policy in self.policies
+                if policy.payer == payer_id
+                for listed in policy.codes
+            }
+            self._policies_by_payer[payer_id] = by_code
+        found = by_code.get(record.code)
+        if found is not None:
+            return found, record.code
+        for generic in _generic_codes(record):
+            found = by_code.get(generic)
+            if found is not None:
+                return found, generic
+        return None, record.code
 
     def policy(self, payer: str, code: str = "90283") -> PayerPolicy:
-        """The payer's policy for ``code``. Raises :class:`~passive_ig.errors.UnknownRecordError`
-        (a ``KeyError``) when the data holds none."""
+        """The payer's policy for ``code``: the one :meth:`governing_policy` finds, so
+        ``registry.policy("Aetna", "J1459")`` is Aetna's 90283 policy. Raises
+        :class:`~passive_ig.errors.UnknownRecordError` (a ``KeyError``) when the data
+        holds none."""
         try:
             return self._policy_hits[payer, code]
         except (KeyError, TypeError):
             pass
-        payer_record = self.payers[payer]
-        record = self.codes[code]
-        for policy in self.policies:
-            if policy.payer == payer_record.id and record.code in policy.codes:
-                if (
-                    type(payer) is str
-                    and type(code) is str
-                    and len(payer) + len(code) <= _HIT_KEY_LIMIT
-                    and len(self._policy_hits) < _HITS_LIMIT
-                ):
-                    self._policy_hits[payer, code] = policy
-                return policy
-        raise UnknownRecordError(
-            f"{payer_record.id}/{record.code}",
-            tuple(p.id for p in self.policies if p.payer == payer_record.id),
-            collection="policies",
-        )
+        policy = self.governing_policy(payer, code)[0]
+        if (
+            type(payer) is str
+            and type(code) is str
+            and len(payer) + len(code) <= _HIT_KEY_LIMIT
+            and len(self._policy_hits) < _HITS_LIMIT
+        ):
+            self._policy_hits[payer, code] = policy
+        return policy
 
     def policies_for(self, code: str = "90283") -> dict[str, PayerPolicy]:
-        """Every payer's policy for ``code``, keyed by payer id."""
+        """Every payer's policy for ``code`` (as :meth:`governing_policy` finds it),
+        keyed by payer id, in the payers' order."""
         record = self.codes[code]
-        return {p.payer: p for p in self.policies if record.code in p.codes}
+        found = {}
+        for payer in self.payers:
+            policy = self._governing_policy(payer.id, record)[0]
+            if policy is not None:
+                found[payer.id] = policy
+        return found
 
     def payment_benchmark(self, payer: str, code: str = "90283") -> PaymentBenchmark:
         """What is known about what ``payer`` pays for ``code``: figures with their
@@ -1284,6 +1347,11 @@ class Registry:
         ids: dict[str, None] = {}
         _collect_sources(record, ids)
         return tuple(self.sources[key] for key in ids)
+
+
+def _generic_codes(record: BillingCode) -> tuple[str, ...]:
+    """The generic CPT codes a product-specific code stands in for, in data order."""
+    return tuple(link.code for link in record.related if link.kind is RelationKind.GENERIC_CPT)
 
 
 def _collect_sources(value: object, ids: dict[str, None]) -> None:
