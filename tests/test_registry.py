@@ -127,7 +127,10 @@ def test_other_collections_by_id(reg: Registry) -> None:
 def test_workflow_is_ordered(reg: Registry) -> None:
     assert [step.order for step in reg.workflow("90283")] == [1, 2]
     # a product-specific code follows its generic CPT code, as the policies do
-    assert [(step.code, step.order) for step in reg.workflow("J1459")] == [("90283", 1), ("90283", 2)]
+    assert [(step.code, step.order) for step in reg.workflow("J1459")] == [
+        ("90283", 1),
+        ("90283", 2),
+    ]
 
 
 def test_policy_and_prior_authorization(reg: Registry) -> None:

@@ -33,7 +33,6 @@ from .records import (
     ClinicalWorkflowStep,
     CodeRange,
     DiagnosisList,
-    Effective,
     Modifier,
     NotAvailable,
     PayerPolicy,

@@ -57,8 +57,15 @@ def _wrap(text: str, indent: int = 2, hang: int = 2) -> list[str]:
         break_long_words=False,
         break_on_hyphens=False,
     )
-    out += [pad + " " * hang + url.rstrip(".,;)") for url in urls]
+    out += [pad + " " * hang + _url_end(url) for url in urls]
     return out or [pad]
+
+
+def _url_end(url: str) -> str:
+    """A URL found in prose, without the punctuation that ends the sentence around it."""
+    while url and (url[-1] in ".,;:" or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url = url[:-1]
+    return url
 
 
 def _value(value: object) -> str:
@@ -176,7 +183,9 @@ def _site_line(policy: PayerPolicy) -> list[str]:
     site = policy.site_of_care
     if isinstance(site, NotAvailable):
         return _wrap(f"Site of care: not available ({_gist(site.reason, WIDTH - 36)})", 4)
-    return _wrap("Site of care: " + " ".join(_gist(rule.summary, 2 * WIDTH - 40) for rule in site), 4)
+    return _wrap(
+        "Site of care: " + " ".join(_gist(rule.summary, 2 * WIDTH - 40) for rule in site), 4
+    )
 
 
 # ------------------------------------------------------------------ the short guide
@@ -199,9 +208,11 @@ def _short(guide: Guide) -> str:
     products = related.get(RelationKind.PRODUCT_SPECIFIC_HCPCS, [])
     if products:
         units = {str(p.billing_unit) for p in products}
-        shared = f", {units.pop()} each" if len(units) == 1 and None not in {
-            p.billing_unit for p in products
-        } else ""
+        shared = (
+            f", {units.pop()} each"
+            if len(units) == 1 and None not in {p.billing_unit for p in products}
+            else ""
+        )
         out += _wrap(
             f"Product-specific HCPCS codes{shared} (Medicare bills the product under these): "
             + _code_list(products, brands=True, units=not shared)
@@ -209,8 +220,7 @@ def _short(guide: Guide) -> str:
     generic = related.get(RelationKind.GENERIC_CPT, [])
     if generic:
         out += _wrap(
-            "Generic CPT code for this product: "
-            + _code_list(generic, brands=False, units=False)
+            "Generic CPT code for this product: " + _code_list(generic, brands=False, units=False)
         )
     administration = related.get(RelationKind.ADMINISTRATION, [])
     if administration:
@@ -266,8 +276,8 @@ def _short(guide: Guide) -> str:
     example = next(
         (p.code for p in products if p.products), products[0].code if products else code.code
     )
-    payer = guide.payer_names[0][1] if len(guide.payer_names) == 1 else "Medicare"
-    payer_flag = f" --payer {_shell_word(payer)}" if len(guide.policies) == 1 else ""
+    payer = _payer_word(guide.payer_names[0]) if len(guide.payer_names) == 1 else "Medicare"
+    payer_flag = f" --payer {payer}" if len(guide.policies) == 1 else ""
     out += ["", "MORE"]
     rows = [
         (f"passive-ig guide {code.code}{payer_flag} --full", "everything, with every source"),
@@ -278,14 +288,17 @@ def _short(guide: Guide) -> str:
     out += [f"  {command:{column}}{what}" for command, what in rows]
     out += [
         "  Check a line before it goes out:",
-        f"  passive-ig check --payer {_shell_word(payer)} --code {example} --units 70 "
+        f"  passive-ig check --payer {payer} --code {example} --units 70 "
         "--modifier JZ --dos 2024-03-01",
     ]
     return "\n".join(out) + "\n"
 
 
-def _shell_word(text: str) -> str:
-    return text if re.fullmatch(r"[\w.-]+", text) else f"'{text}'"
+def _payer_word(payer: tuple[str, str]) -> str:
+    """How a command line names a payer: its name when short and one word ("Medicare"),
+    else its id in capitals ("UHC", "BCBS"), which the payer lookup takes too."""
+    payer_id, name = payer
+    return name if re.fullmatch(r"[A-Za-z]{1,10}", name) else payer_id.upper()
 
 
 # ------------------------------------------------------------------- the full guide

@@ -25,7 +25,6 @@ from ..records import (
     Payer,
     PayerPolicy,
     PlaceOfService,
-    RelationKind,
 )
 
 if TYPE_CHECKING:

@@ -1,0 +1,228 @@
+"""The first hour: what a biller, an analyst and an integrating developer see, read and
+type (issue 12). Each point is pinned here through the public API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from passive_ig import registry
+from passive_ig.claims import ClaimLine
+from passive_ig.cli import main
+from passive_ig.errors import UnknownRecordError
+from passive_ig.records import NotAvailable
+
+PAYERS = ("Aetna", "BCBS", "Cigna", "UHC", "Medicare")
+JSON_PATH = re.compile(r"\w\[\d+\]|\b[a-z]+-[0-9A-Z]{5}\.[a-z_]+|\$[.[]")
+URL = re.compile(r"https?://")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def prose_lines(text: str) -> list[str]:
+    """The lines that are not a URL on its own."""
+    return [line for line in text.splitlines() if not URL.match(line.strip())]
+
+
+# ------------------------------------------------------------------ the one-screen guide
+
+
+@pytest.mark.parametrize("code", ["90283", "J1459"])
+def test_the_guide_fits_one_screen(code: str) -> None:
+    text = registry.guide(code).to_text()
+    lines = text.splitlines()
+    assert len(lines) <= 64, len(lines)
+    assert max(len(line) for line in prose_lines(text)) <= 96
+
+
+@pytest.mark.parametrize("full", [False, True])
+@pytest.mark.parametrize("payer", [None, *PAYERS])
+def test_no_internal_json_path_and_no_broken_url(full: bool, payer: str | None) -> None:
+    sheet = registry.guide("90283", payer=payer)
+    text = sheet.to_text(full=full)
+    for line in prose_lines(text):
+        assert not JSON_PATH.search(line.replace("e.g.", "")), line
+        assert len(line) <= 96, line
+    # every URL stands whole on a line of its own
+    for line in text.splitlines():
+        if "http" in line:
+            assert URL.match(line.strip()), line
+            assert " " not in line.strip(), line
+    urls = [d.url for p in sheet.policies for d in p.documents if isinstance(d.url, str)]
+    if full:
+        urls += [s.url for s in sheet.sources if isinstance(s.url, str)]
+    stripped = {line.strip() for line in text.splitlines()}
+    for url in urls[:1] if not full else urls:
+        assert url in stripped
+
+
+def test_the_guide_says_what_the_code_is_how_to_bill_it_and_what_each_payer_requires() -> None:
+    text = registry.guide("90283").to_text()
+    flat = " ".join(text.split())
+    assert text.startswith("CPT 90283: Human immune globulin")
+    assert "Our paraphrase: CPT descriptors are AMA copyright." in text
+    assert "J1459 Privigen, J1556 Bivigam" in flat  # the product-specific codes, by brand
+    assert "Administration, on its own line: 96365" in flat
+    assert "JW Drug amount discarded" in text
+    assert "JZ Zero drug amount discarded" in text
+    assert "Modifier 51 (Multiple procedures): never on 90281-90399." in text
+    assert "Prior authorization: required." in text  # Aetna, UHC
+    assert "Prior authorization: varies by plan." in text  # BCBS
+    assert "https://www.aetna.com/cpb/medical/data/200_299/0206.html" in text
+    assert text.rstrip().splitlines()[-1].strip().startswith("passive-ig check ")
+
+
+def test_hcpcs_codes_do_not_carry_the_cpt_copyright_note() -> None:
+    for code in ("J1459", "Q2052"):
+        for text in (registry.guide(code).to_text(), registry.guide(code).to_text(full=True)):
+            assert "AMA copyright" not in text.splitlines()[1]
+            assert "AMA" not in "\n".join(text.splitlines()[:3])
+    assert "Our paraphrase." in registry.guide("J1459").to_text()
+
+
+def test_the_full_guide_names_what_is_missing_in_words() -> None:
+    text = registry.guide("90283", payer="BCBS").to_text(full=True)
+    section = text.split("NOT AVAILABLE")[1].split("SOURCES")[0]
+    assert "- bcbs policy, site of care: each licensee sets" in section
+    assert "example plans '" in section  # items named, not numbered paths
+    assert "[" not in section.replace("[placeholder", "")
+
+
+def test_show_gives_the_code_not_the_guide(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", "J1459")
+    assert code == 0
+    assert out.startswith("HCPCS J1459: Privigen")
+    assert "Products: Privigen" in out
+    assert "PAYER" not in out
+    assert "REQUIRES" not in out
+    assert out.rstrip().endswith("passive-ig guide J1459")
+
+
+def test_no_suggestion_starts_with_a_separator() -> None:
+    lines = [
+        ClaimLine(
+            code=code,
+            modifiers=mods,
+            units=units,
+            place_of_service=pos,
+            date_of_service=dt.date(2024, 5, 2),
+        )
+        for code in ("90283", "J1459", "J1561")
+        for mods in ((), ("51",), ("JW", "JZ"))
+        for units in (None, 3)
+        for pos in (None, "22")
+    ]
+    for payer in PAYERS:
+        for report in registry.check_many(lines, payer=payer, notes=True):
+            for finding in report.findings:
+                if finding.suggestion is not None:
+                    assert finding.suggestion.strip(), finding
+                    assert not finding.suggestion.startswith(("; ", ";", ",")), finding
+
+
+# ---------------------------------------------------------------------------- the CLI
+
+
+def test_a_bare_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("usage: passive-ig")
+    assert "examples:\n  passive-ig guide 90283" in out
+
+
+def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "passive-ig guide 90283 --full" in out
+    assert "passive-ig check --payer Medicare --code J1459" in out
+
+
+def test_version_shows_the_data_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import passive_ig
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    out = capsys.readouterr().out
+    assert out.strip() == f"passive-ig {passive_ig.__version__} (data {passive_ig.DATA_VERSION})"
+
+
+@pytest.mark.parametrize(
+    ("args", "kind", "message"),
+    [
+        (["guide", "99999", "--json"], "UnknownCodeError", "no billing code '99999' in codes"),
+        (["guide", "--payer", "Humana", "--json"], "UnknownPayerError", "no payer 'Humana'"),
+        (["show", "J1459", "--json", "--bogus"], "UsageError", "unrecognized arguments: --bogus"),
+        (["payers", "--json", "--full"], "UsageError", "unrecognized arguments: --full"),
+    ],
+)
+def test_json_errors_are_json_on_stdout(
+    capsys: pytest.CaptureFixture[str], args: list[str], kind: str, message: str
+) -> None:
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse's own errors still leave through SystemExit
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert err == ""
+    error = json.loads(out)
+    assert error["ok"] is False
+    assert error["error"]["type"] == kind
+    assert message in error["error"]["message"]
+
+
+def test_text_errors_stay_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "guide", "99999")
+    assert (code, out) == (2, "")
+    assert err.startswith("passive-ig: error: no billing code '99999' in codes")
+
+
+# ------------------------------------------------------------------ one policy resolution
+
+
+@pytest.mark.parametrize("payer", PAYERS)
+@pytest.mark.parametrize("code", ["90283", "J1459", "J1556", "J1569"])
+def test_every_lookup_agrees_with_check(payer: str, code: str) -> None:
+    policy, under = registry.governing_policy(payer, code)
+    assert registry.policy(payer, code) is policy
+    assert registry.prior_authorization(payer, code) is policy.prior_authorization
+    assert registry.policies_for(code)[registry.payers[payer].id] is policy
+    sheet = registry.guide(code, payer=payer)
+    assert sheet.policies == (policy,)
+    assert dict(sheet.governed_under) == {registry.payers[payer].id: under}
+    # what a check applies: the policy's payer.* rules cite that policy's sources
+    line = ClaimLine(code=code, units=70, date_of_service=dt.date(2024, 5, 2))
+    report = registry.check(line, payer=payer, select=["payer"], notes=True)
+    for finding in report.findings:
+        assert set(finding.sources) <= set(registry.sources_of(policy)) or not finding.sources
+
+
+def test_a_product_code_is_governed_through_its_generic_code() -> None:
+    assert registry.governing_policy("Aetna", "J1459") == (registry.policy("Aetna"), "90283")
+    assert registry.governing_policy("UHC", "J1459") == (registry.policy("UHC"), "J1459")
+    assert registry.prior_authorization("Aetna", "J1459").status.value == "required"
+    assert set(registry.policies_for("J1459")) == {"aetna", "bcbs", "cigna", "uhc", "medicare"}
+    assert [step.code for step in registry.workflow("J1459")] == [
+        step.code for step in registry.workflow("90283")
+    ]
+    assert registry.workflow("J1459")
+
+
+def test_no_policy_is_an_unknown_record() -> None:
+    with pytest.raises(UnknownRecordError) as info:
+        registry.policy("Aetna", "96365")
+    assert str(info.value).startswith("no record 'aetna/96365' in policies; did you mean")
+    assert isinstance(info.value, KeyError)
+
+
+def test_not_available_is_still_said() -> None:
+    assert isinstance(registry.policy("Cigna", "J1459").site_of_care, NotAvailable)
