@@ -13,7 +13,7 @@ from passive_ig import registry
 from passive_ig.claims import ClaimLine
 from passive_ig.cli import main
 from passive_ig.errors import UnknownRecordError
-from passive_ig.records import NotAvailable
+from passive_ig.records import NotAvailable, RelatedCode, RelationKind
 
 PAYERS = ("Aetna", "BCBS", "Cigna", "UHC", "Medicare")
 JSON_PATH = re.compile(r"\w\[\d+\]|\b[a-z]+-[0-9A-Z]{5}\.[a-z_]+|\$[.[]")
@@ -226,3 +226,60 @@ def test_no_policy_is_an_unknown_record() -> None:
 
 def test_not_available_is_still_said() -> None:
     assert isinstance(registry.policy("Cigna", "J1459").site_of_care, NotAvailable)
+
+
+# ------------------------------------------------------------------ repr and str
+
+
+def _namespace() -> dict[str, object]:
+    import passive_ig.records as records
+
+    return {"datetime": dt, **{name: getattr(records, name) for name in records.__all__}}
+
+
+def test_reprs_are_short() -> None:
+    medicare = registry.policy("Medicare")
+    assert len(repr(registry.codes["90283"])) < 1200  # was 6,045 (5,863 on this data)
+    assert len(repr(medicare)) < 1200  # was 12,003 (14,437)
+    assert len(repr(registry.guide("90283"))) < 1500  # was 171,368 (176,998)
+    text = repr(medicare)
+    assert text.startswith("PayerPolicy(id='medicare-90283', payer='medicare', codes=('90283', ")
+    assert "billing_rules=(BillingRule(...), BillingRule(...), BillingRule(...), ...)" in text
+
+
+def test_short_reprs_round_trip() -> None:
+    code = registry.codes["J1459"]
+    for value in (
+        code.billing_unit,
+        code.descriptor,
+        code.effective,
+        RelatedCode(code="90283", kind=RelationKind.GENERIC_CPT, sources=("pub",)),
+        registry.modifiers["51"].not_on[0],
+        registry.places_of_service["11"],
+    ):
+        text = repr(value)
+        assert "..." not in text
+        assert "…" not in text
+        assert eval(text, _namespace()) == value, text
+
+
+def test_str_is_readable_and_differs_from_repr() -> None:
+    code = registry.codes["J1459"]
+    assert str(code) == (
+        "HCPCS J1459 Privigen: Privigen intravenous immune globulin, billed per 500 mg. "
+        "(per 500 mg)"
+    )
+    assert str(registry.modifiers["JW"]) == "JW Drug amount discarded, not given"
+    assert str(registry.places_of_service["11"]) == "11 Office"
+    assert str(registry.payers["UHC"]).startswith("UnitedHealthcare (uhc; also ")
+    assert str(registry.policy("Aetna")) == (
+        "aetna-90283: aetna's policy for 90283, as of 2026-11-26; prior authorization required"
+    )
+    for record in (
+        code,
+        registry.policy("UHC"),
+        registry.payers["UHC"],
+        registry.sources["pub"] if "pub" in registry.sources else next(iter(registry.sources)),
+    ):
+        assert str(record) != repr(record)
+    assert str(registry.guide("90283")) == registry.guide("90283").to_text()
