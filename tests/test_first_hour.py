@@ -255,7 +255,8 @@ def test_short_reprs_round_trip() -> None:
         code.effective,
         RelatedCode(code="90283", kind=RelationKind.GENERIC_CPT, sources=("pub",)),
         registry.modifiers["51"].not_on[0],
-        registry.places_of_service["11"],
+        registry.modifiers["JW"].not_with,
+        NotAvailable(reason="not in our sources"),
     ):
         text = repr(value)
         assert "..." not in text
