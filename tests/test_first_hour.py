@@ -284,3 +284,79 @@ def test_str_is_readable_and_differs_from_repr() -> None:
     ):
         assert str(record) != repr(record)
     assert str(registry.guide("90283")) == registry.guide("90283").to_text()
+
+
+# ------------------------------------------------------------------ keys, lookup, search
+
+
+@pytest.mark.parametrize("key", ["J1459", "j1459", "J-1459", "J 1459", "hcpcs J-1459", " j1459 "])
+def test_one_key_cleaning_for_codes(key: str) -> None:
+    assert registry.codes[key].code == "J1459"
+
+
+def test_integers_are_keys_in_every_collection() -> None:
+    np = pytest.importorskip("numpy")
+    assert registry.codes[90283].code == "90283"
+    assert registry.codes[np.int64(90283)].code == "90283"
+    assert registry.places_of_service[11].code == "11"
+    assert registry.places_of_service["POS 11"].code == "11"
+    assert registry.codes["cpt-90283"].code == "90283"
+    assert 90283 in registry.codes
+    assert registry.codes.get(90285) is None
+
+
+def test_lookup_by_key_name_alias_or_brand() -> None:
+    assert registry.codes.lookup("Privigen").code == "J1459"
+    assert registry.codes.lookup("gamunex-c").code == "J1561"
+    assert registry.codes.lookup(90283).code == "90283"
+    assert registry.payers.lookup("United Healthcare").id == "uhc"
+    assert registry.modifiers.lookup("Zero drug amount discarded").code == "JZ"
+    assert registry.places_of_service.lookup("office").code == "11"
+
+
+def test_lookup_names_the_value_and_the_nearest() -> None:
+    from passive_ig.errors import UnknownCodeError, UnknownModifierError
+
+    with pytest.raises(UnknownCodeError) as info:
+        registry.codes.lookup("Privagen")
+    assert str(info.value) == "no billing code 'Privagen' in codes; did you mean 'J1459'?"
+    assert isinstance(info.value, KeyError)
+    with pytest.raises(UnknownModifierError) as error:
+        registry.modifiers.lookup("nothing like it at all")
+    assert str(error.value) == "no modifier 'nothing like it at all' in modifiers"
+
+
+def test_search_ranks_by_words_and_brands() -> None:
+    assert [c.code for c in registry.codes.search("Privigen")] == ["J1459"]
+    assert registry.codes.search("privigin")[0].code == "J1459"
+    assert registry.codes.search("Gammagard Liquid")[0].code == "J1569"
+    assert registry.codes.search("J-1459")[0].code == "J1459"
+    assert registry.codes.search("immune globulin intravenous")[0].code == "90283"
+    assert [m.code for m in registry.modifiers.search("discarded")] == ["JW", "JZ"]
+    assert registry.payers.search("united")[0].id == "uhc"
+    assert registry.codes.search("no such thing") == []
+    assert len(registry.codes.search("immune globulin", limit=2)) == 2
+
+
+def test_search_refuses_what_is_not_text() -> None:
+    from passive_ig.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match=r"^90283 is not a valid search text"):
+        registry.codes.search(90283)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ covers
+
+
+def test_a_diagnosis_list_covers_cleaned_codes() -> None:
+    from passive_ig.errors import InvalidCodeFormat
+
+    pidd = registry.diagnosis_lists["medicare-home-ivig-pidd"]
+    assert pidd.covers("D80.0")
+    assert pidd.covers("d80.0")
+    assert pidd.covers(" D800 ")
+    assert not pidd.covers("L10.0")
+    assert "d80.0" in pidd
+    assert "not a code" not in pidd
+    with pytest.raises(InvalidCodeFormat, match=r"^'80.0' is not a well-formed diagnosis code"):
+        pidd.covers("80.0")

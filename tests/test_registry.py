@@ -63,12 +63,16 @@ def test_malformed_code_raises_value_error(reg: Registry) -> None:
         reg.codes["9028"]
     assert reg.codes.get("9028") is None
     assert "9028" not in reg.codes
-    assert 90283 not in reg.codes
+    assert 9028 not in reg.codes
 
 
 def test_wrong_type_key_raises_value_error(reg: Registry) -> None:
-    with pytest.raises(InvalidInputError, match=r"^90283 is not a valid billing code"):
-        reg.codes[90283]  # type: ignore[index]
+    # an integer is its digits (codes[90283], as places_of_service[11]); other types are refused
+    assert reg.codes[90283].code == "90283"
+    with pytest.raises(InvalidInputError, match=r"^90283.0 is not a valid billing code"):
+        reg.codes[90283.0]  # type: ignore[index]
+    with pytest.raises(InvalidInputError, match=r"^True is not a valid billing code"):
+        reg.codes[True]
 
 
 def test_get_default(reg: Registry) -> None:

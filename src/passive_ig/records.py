@@ -511,8 +511,28 @@ class DiagnosisList(Record):
     sources: tuple[str, ...]
     origin: Origin = Origin.BUNDLED
 
+    def covers(self, code: str) -> bool:
+        """Whether the list names ``code``, cleaned first: ``"d80.0"``, ``"D800"`` and
+        ``" D80.0 "`` are all ``"D80.0"``.
+
+        Raises :class:`~passive_ig.errors.InvalidCodeFormat` (a ``ValueError``) for
+        what cannot be an ICD-10-CM code. ``code in dx_list`` is the same test, and
+        is False instead for such input.
+
+        >>> from passive_ig import registry
+        >>> pidd = registry.diagnosis_lists["medicare-home-ivig-pidd"]
+        >>> pidd.covers("d80.0"), pidd.covers("D800"), pidd.covers("L10.0")
+        (True, True, False)
+        """
+        from .codes import validate_diagnosis
+
+        clean = validate_diagnosis(code)
+        return any(entry.code == clean for entry in self.codes)
+
     def __contains__(self, code: object) -> bool:
-        return any(entry.code == code for entry in self.codes)
+        from .codes import is_valid_diagnosis
+
+        return is_valid_diagnosis(code) and self.covers(code)  # type: ignore[arg-type]
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)

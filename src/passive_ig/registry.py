@@ -240,7 +240,7 @@ class Collection(Generic[R]):
 
     def _resolve(self, key: object) -> tuple[str, R | None]:
         index = self._index()
-        clean = self._spec.normalize(key)
+        clean = self._spec.normalize(_clean_key(self._name, key))
         if not clean:  # a payer key with no letter or digit: it names no payer
             return clean, None
         found = index.by_key.get(clean)
@@ -252,7 +252,7 @@ class Collection(Generic[R]):
             found = index.by_folded.get(clean)
         return clean, found
 
-    def __getitem__(self, key: str) -> R:
+    def __getitem__(self, key: str | int) -> R:
         try:
             return self._hits[key]
         except (KeyError, TypeError):
@@ -260,14 +260,88 @@ class Collection(Generic[R]):
         clean, found = self._resolve(key)
         if found is None:
             index = self._index()
-            probe = key.strip() if self._spec.name == "payers" else clean
+            probe = key.strip() if isinstance(key, str) and self._name == "payers" else clean
             raise self._spec.error(
-                key, _codes.nearest(probe, index.suggestion_keys), collection=self._name
+                str(key) if not isinstance(key, str) else key,
+                _codes.nearest(probe, index.suggestion_keys),
+                collection=self._name,
             )
         self._remember(key, found)
         return found
 
-    def get(self, key: str, default: R | None = None) -> R | None:
+    def lookup(self, text: str | int) -> R:
+        """The record ``text`` names: its key (cleaned as ``collection[key]`` cleans
+        it), or exactly one of its names: a name, title, alias or brand, in any case.
+
+        Raises the collection's :class:`KeyError` subclass, naming ``text`` and the
+        nearest records :meth:`search` finds, as pycountry's ``lookup`` raises
+        ``LookupError``.
+
+        >>> registry.codes.lookup("Privigen").code
+        'J1459'
+        >>> registry.codes.lookup("J-1459").code
+        'J1459'
+        >>> registry.payers.lookup("United Healthcare").id
+        'uhc'
+        >>> registry.codes.lookup("Privagen")
+        Traceback (most recent call last):
+        ...
+        passive_ig.errors.UnknownCodeError: no billing code 'Privagen' in codes; did you mean 'J1459'?
+        """
+        found = self.get(text) if isinstance(text, (str, int)) else None
+        if found is not None:
+            return found
+        folded = " ".join(str(text).split()).casefold()
+        named = [record for record in self if folded in _names_of(record)]
+        if len(named) == 1:
+            return named[0]
+        near = named or self.search(str(text), limit=3)
+        raise self._spec.error(
+            str(text), tuple(self._spec.key(record) for record in near), collection=self._name
+        )
+
+    def search(self, text: str, *, limit: int | None = 10) -> list[R]:
+        """The records that match ``text``, best first: by key, name, title, alias,
+        brand or the words of a descriptor, with spelling mistakes forgiven (as
+        pycountry's ``search_fuzzy``). An empty list when nothing matches; at most
+        ``limit`` records (all with ``None``).
+
+        >>> [code.code for code in registry.codes.search("Privigen")]
+        ['J1459']
+        >>> registry.codes.search("gammagard liquid")[0].code
+        'J1569'
+        >>> registry.codes.search("privigin")[0].code      # a spelling mistake forgiven
+        'J1459'
+        >>> registry.codes.search("no such thing")
+        []
+        >>> [m.code for m in registry.modifiers.search("discarded")]
+        ['JW', 'JZ']
+        """
+        if not isinstance(text, str):
+            raise InvalidInputError(text, "search text as a string", what="search text")
+        query = _words(text)
+        if not query:
+            return []
+        folded = " ".join(text.split()).casefold()
+        try:
+            by_key = self.get(text)
+        except TypeError:  # pragma: no cover - get() never raises for a str
+            by_key = None
+        scored: list[tuple[float, int, R]] = []
+        for position, record in enumerate(self):
+            if record is by_key:
+                score = 1000.0
+            elif folded in _names_of(record):
+                score = 900.0
+            else:
+                score = _match(query, _words(" ".join(_texts_of(record))))
+            if score > 0:
+                scored.append((-score, position, record))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        found = [record for _, _, record in scored]
+        return found if limit is None else found[:limit]
+
+    def get(self, key: str | int, default: R | None = None) -> R | None:
         """The record for ``key``, or ``default`` when there is none (or the key is malformed)."""
         try:
             return self._hits[key]
@@ -329,6 +403,91 @@ class Collection(Generic[R]):
             f"{len(self)} records" if self._registry._is_loaded(self._name) else "not loaded yet"
         )
         return f"<Collection {self._name}: {state}>"
+
+
+_LETTER_DIGITS = re.compile(r"(?i)\b([A-Z])[\s\-._/]+(?=[0-9]{4}\b)")
+_POS_PREFIX = re.compile(r"(?i)^\s*(?:pos|place of service)[\s\-:#]*")
+
+
+def _clean_key(collection: str, key: object) -> object:
+    """What every collection does to a key before its own cleaning: an integer (a
+    ``numpy`` one too) becomes its digits, so ``codes[90283]`` is ``codes["90283"]``;
+    a separator inside a HCPCS code goes (``"J-1459"``, ``"J 1459"``); a place of
+    service may carry a ``POS`` prefix (``"POS 11"``)."""
+    if not isinstance(key, str):
+        if isinstance(key, bool) or not hasattr(key, "__index__"):
+            return key
+        try:
+            return str(operator.index(key))
+        except TypeError:  # pragma: no cover - __index__ that refuses
+            return key
+    if collection == "places_of_service":
+        return _POS_PREFIX.sub("", key)
+    if collection in ("codes", "workflow_steps"):
+        return _LETTER_DIGITS.sub(r"\1", key)
+    return key
+
+
+_WORD = re.compile(r"[0-9A-Za-z]+(?:[.\-][0-9A-Za-z]+)*")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word.casefold() for word in _WORD.findall(text))
+
+
+def _names_of(record: object) -> set[str]:
+    """The names a record goes by, case-folded: its key, name, title, aliases, brands."""
+    names: set[str] = set()
+    for attribute in ("code", "id", "name", "title"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, str):
+            names.add(" ".join(value.split()).casefold())
+    for attribute in ("aliases", "products"):
+        for value in getattr(record, attribute, ()) or ():
+            names.add(" ".join(value.split()).casefold())
+    return names
+
+
+def _texts_of(record: object) -> list[str]:
+    """The text a search reads: the names, a descriptor, a publisher, a setting."""
+    texts = sorted(_names_of(record))
+    descriptor = getattr(record, "descriptor", None)
+    if descriptor is not None and isinstance(getattr(descriptor, "text", None), str):
+        texts.append(descriptor.text)
+    for attribute in ("publisher", "when_to_use", "setting"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, str):
+            texts.append(value)
+    return texts
+
+
+def _match(query: tuple[str, ...], words: tuple[str, ...]) -> float:
+    """How well the query's words match a record's words: each query word scores 1
+    when it is a word, 0.9 when it begins one (3 letters or more), and its
+    similarity when that is 0.8 or more; the record scores the mean, if every word
+    of the query found something, scaled to 100."""
+    import difflib
+
+    if not words:
+        return 0.0
+    vocabulary = set(words)
+    total = 0.0
+    for word in query:
+        if word in vocabulary:
+            total += 1.0
+            continue
+        best = 0.0
+        for candidate in vocabulary:
+            if len(word) >= 3 and candidate.startswith(word):
+                best = max(best, 0.9)
+            elif abs(len(candidate) - len(word)) <= 3:
+                ratio = difflib.SequenceMatcher(None, word, candidate).ratio()
+                if ratio >= 0.8:
+                    best = max(best, ratio * 0.85)
+        if best == 0.0:
+            return 0.0
+        total += best
+    return 100.0 * total / len(query)
 
 
 _HITS_LIMIT = 4096
