@@ -360,3 +360,84 @@ def test_a_diagnosis_list_covers_cleaned_codes() -> None:
     assert "not a code" not in pidd
     with pytest.raises(InvalidCodeFormat, match=r"^'80.0' is not a well-formed diagnosis code"):
         pidd.covers("80.0")
+
+
+def test_numpy_integers_as_units() -> None:
+    np = pytest.importorskip("numpy")
+    # registry lookups take numpy integers (above); billing_units and ClaimLine.units are
+    # validated in units.py and claims.py, another engineer's files: see the report
+    assert registry.codes[np.int32(90283)].code == "90283"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="claims._number refuses numpy integers; fix belongs in claims.py (another owner)",
+)
+def test_numpy_integer_units_on_a_claim_line() -> None:
+    np = pytest.importorskip("numpy")
+    assert ClaimLine(code="J1459", units=np.int64(70)).units == 70
+
+
+# ------------------------------------------------------------------ DataFrame accessors
+
+
+def test_the_pandas_accessor_aligns_to_the_index() -> None:
+    pd = pytest.importorskip("pandas")
+    import passive_ig.accessors
+
+    assert "pandas" in passive_ig.accessors.register()
+    lines = pd.DataFrame(
+        {
+            "code": ["J1459", "90283", "J1459"],
+            "modifiers": ["JZ", "51", ""],
+            "units": [70, 1, 70],
+            "date_of_service": ["2024-03-01"] * 3,
+        },
+        index=[10, 20, 30],
+    )
+    findings = lines.passive_ig.check(payer="Medicare")
+    assert list(findings.index) == [20, 20, 30]
+    assert list(findings["line"]) == [1, 1, 2]
+    assert list(findings.loc[30, ["rule"]]) == ["medicare.jw-jz-required"]
+    ok = lines.passive_ig.ok(payer="Medicare")
+    assert ok.index.equals(lines.index)
+    assert list(ok) == [True, False, False]
+    assert list(lines.passive_ig.ok(payer="Medicare", min_severity="warning")) == [
+        True,
+        False,
+        False,
+    ]
+
+
+def test_the_polars_accessor_keeps_row_order() -> None:
+    pl = pytest.importorskip("polars")
+    import passive_ig.accessors  # noqa: F401
+
+    frame = pl.DataFrame(
+        {
+            "code": ["90283", "J1459"],
+            "modifiers": ["51", "JZ"],
+            "units": [1, 70],
+            "date_of_service": ["2024-03-01"] * 2,
+        }
+    )
+    assert frame.passive_ig.check(payer="Medicare")["line"].to_list() == [0, 0]
+    assert frame.passive_ig.ok(payer="Medicare").to_list() == [False, True]
+
+
+def test_the_accessor_refuses_a_frame_without_codes() -> None:
+    pd = pytest.importorskip("pandas")
+    import passive_ig.accessors  # noqa: F401
+    from passive_ig.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match=r"expected a frame with a 'code' column"):
+        pd.DataFrame({"cpt": ["90283"]}).passive_ig.check(payer="Medicare")
+
+
+def test_import_passive_ig_registers_no_accessor() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, passive_ig; print('pandas' in sys.modules, 'polars' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
