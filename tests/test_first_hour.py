@@ -441,3 +441,39 @@ def test_import_passive_ig_registers_no_accessor() -> None:
     code = "import sys, passive_ig; print('pandas' in sys.modules, 'polars' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# ------------------------------------------------------------------ overlays say so
+
+
+def test_a_report_made_with_overlay_data_says_so() -> None:
+    from pathlib import Path
+
+    from passive_ig.records import Origin
+
+    overlay = registry.with_overlay(Path(__file__).parent / "data" / "overlay")
+    version = registry.manifest.data_version
+    assert overlay.manifest.data_version == f"{version}+overlay"
+    line = ClaimLine(code="90283", modifiers=("51",), date_of_service=dt.date(2024, 5, 2))
+    report = overlay.check(line, payer="Medicare")
+    assert report.data_version == f"{version}+overlay"
+    assert f"data {version}+overlay" in report.to_text()
+    assert registry.check(line, payer="Medicare").data_version == version  # bundled: as it was
+    assert overlay.guide("90283").data_version == f"{version}+overlay"
+    assert f"passive_ig data {version}+overlay." in overlay.guide("90283").to_text()
+    assert any(r.origin is Origin.USER for r in overlay.policies)
+    # an overlay on an overlay is still one "+overlay"
+    again = overlay.with_overlay(Path(__file__).parent / "data" / "overlay")
+    assert again.manifest.data_version == f"{version}+overlay"
+
+
+def test_the_readme_shows_the_real_first_screen() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("It begins and ends like this:\n\n```text\n", 1)[1].split("```", 1)[0]
+    shown = registry.guide("90283").to_text().splitlines()
+    for line in block.splitlines():
+        if line.strip() != "...":
+            assert line in shown, line
+    assert block.splitlines()[-1] == shown[-1]  # it ends where the real one ends

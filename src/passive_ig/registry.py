@@ -1040,6 +1040,16 @@ def _bundled_root() -> Traversable:
     return importlib_resources.files("passive_ig").joinpath("data")
 
 
+OVERLAY_SUFFIX = "+overlay"
+"""What a data version gains when an overlay shaped the data set."""
+
+
+def _overlaid(manifest: Manifest) -> Manifest:
+    if manifest.data_version.endswith(OVERLAY_SUFFIX):
+        return manifest
+    return attrs.evolve(manifest, data_version=manifest.data_version + OVERLAY_SUFFIX)
+
+
 def _mark_user(record: Any) -> Any:
     return attrs.evolve(record, origin=Origin.USER) if hasattr(record, "origin") else record
 
@@ -1118,6 +1128,11 @@ class Registry:
         the same key, or is added. Overlay records are validated in full (shape,
         then the rules across the merged data set), and marked ``origin=Origin.USER``.
         Raises :class:`~passive_ig.errors.DataError` listing every problem found.
+
+        What the new registry answers says that user data shaped it: its manifest's
+        ``data_version``, and so every report's and guide's, gains ``+overlay``
+        (``"2026.12.0+overlay"``, a local version in PEP 440's sense), and the
+        overlay's records are marked ``origin=Origin.USER``.
         """
         self.load_all()
         reader = _Reader(path, str(path))
@@ -1153,7 +1168,7 @@ class Registry:
         if problems:
             raise DataError(problems, origin=origin)
         combined = Registry(self._reader)
-        combined._manifest = self._manifest
+        combined._manifest = _overlaid(self.manifest)
         combined._install(merged)
         return combined
 
