@@ -418,9 +418,12 @@ def _clean_key(collection: str, key: object) -> object:
         if isinstance(key, bool) or not hasattr(key, "__index__"):
             return key
         try:
-            return str(operator.index(key))
+            number = operator.index(key)
         except TypeError:  # pragma: no cover - __index__ that refuses
             return key
+        # no key has more than a few digits: a huge number stays itself (and is refused
+        # as it was) rather than be turned into thousands of digits
+        return str(number) if -(10**18) < number < 10**18 else key
     if collection == "places_of_service":
         return _POS_PREFIX.sub("", key)
     if collection in ("codes", "workflow_steps"):
