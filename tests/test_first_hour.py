@@ -477,3 +477,25 @@ def test_the_readme_shows_the_real_first_screen() -> None:
         if line.strip() != "...":
             assert line in shown, line
     assert block.splitlines()[-1] == shown[-1]  # it ends where the real one ends
+
+
+def test_every_code_s_guide_fits_one_screen() -> None:
+    for code in registry.codes:
+        text = registry.guide(code.code).to_text()
+        assert len(text.splitlines()) <= 64, code.code
+        assert max(len(line) for line in prose_lines(text)) <= 96, code.code
+
+
+def test_show_and_guide_take_a_brand(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", "Privigen")
+    assert code == 0
+    assert out.startswith("HCPCS J1459: Privigen")
+    code, out, _ = run(capsys, "guide", "privigen", "--payer", "Aetna")
+    assert code == 0
+    assert "Aetna (its 90283 policy governs J1459)" in out
+    code, out, err = run(capsys, "show", "Privagen")
+    assert (code, out) == (2, "")
+    assert err == "passive-ig: error: no billing code 'Privagen' in codes; did you mean 'J1459'?\n"
+    code, out, err = run(capsys, "show", "nothing-like-a-code")
+    assert code == 2
+    assert err.startswith("passive-ig: error: 'nothing-like-a-code' is not a well-formed billing")

@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -114,14 +115,16 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     guide = command("guide", "the guidance sheet for a code (default 90283), on one screen")
-    guide.add_argument("code", nargs="?", default="90283")
+    guide.add_argument(
+        "code", nargs="?", default="90283", help="a code (default 90283) or a brand (Privigen)"
+    )
     guide.add_argument("--payer", help="only this payer (name or alias, e.g. UHC)")
     guide.add_argument(
         "--full", action="store_true", help="everything: notes, diagnoses, workflow, sources"
     )
 
     show = command("show", "one billing code's own facts (the guide is `passive-ig guide`)")
-    show.add_argument("code")
+    show.add_argument("code", help="a code (J1459) or a brand (Privigen)")
 
     command("modifiers", "every modifier in the data, with when to use it")
     command("payers", "the payers, their aliases and prior authorization for 90283")
@@ -253,7 +256,7 @@ def _run(args: argparse.Namespace) -> int:
     from .registry import registry
 
     if args.command == "guide":
-        sheet = registry.guide(args.code, payer=args.payer)
+        sheet = registry.guide(_code(registry, args.code), payer=args.payer)
         if args.json:
             _print_json(sheet.to_dict())
         else:
@@ -262,7 +265,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "show":
         from .render.text import code_text
 
-        record = registry.codes[args.code]
+        record = registry.codes[_code(registry, args.code)]
         if args.json:
             _print_json(record.to_dict())
         else:
@@ -332,6 +335,25 @@ def _run(args: argparse.Namespace) -> int:
         _print_json(json_schema(args.file))
         return EXIT_OK
     raise AssertionError(args.command)  # pragma: no cover - argparse only allows the above
+
+
+def _code(registry: Any, text: str) -> str:
+    """The code ``text`` names: a code (``J1459``, ``j-1459``), or else a brand or name
+    that names exactly one code (``Privigen``), so ``passive-ig show Privigen`` works.
+    What names none raises the code lookup's own error."""
+    from .errors import InvalidInputError, UnknownKeyError
+
+    try:
+        return str(registry.codes[text].code)
+    except InvalidInputError:
+        if not re.search(r"[^\W\d_]{3}", text):  # no word in it: a malformed code
+            raise
+        try:
+            return str(registry.codes.lookup(text).code)
+        except UnknownKeyError as missing:
+            if missing.suggestions:  # a brand misspelt: name the nearest codes
+                raise missing from None
+        raise
 
 
 def _check(args: argparse.Namespace) -> int:
