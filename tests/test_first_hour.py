@@ -499,3 +499,15 @@ def test_show_and_guide_take_a_brand(capsys: pytest.CaptureFixture[str]) -> None
     code, out, err = run(capsys, "show", "nothing-like-a-code")
     assert code == 2
     assert err.startswith("passive-ig: error: 'nothing-like-a-code' is not a well-formed billing")
+
+
+def test_a_notebook_shows_the_guide_as_the_terminal_does() -> None:
+    sheet = registry.guide("90283", payer="Aetna")
+    markup = sheet._repr_html_()
+    assert markup.startswith('<div class="passive-ig" style="text-align:left"><pre ')
+    assert "HOW TO BILL" in markup
+    url = "https://www.aetna.com/cpb/medical/data/200_299/0206.html"
+    assert f'<a href="{url}">{url}</a>' in markup
+    assert "<summary>everything (--full)</summary>" in markup
+    assert markup.count("PAYER: AETNA") == 1  # the full sheet, folded
+    assert "<table" not in markup

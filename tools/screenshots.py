@@ -49,7 +49,8 @@ CHROMIUM_FLAGS = (
 PROBE = """
 <script>
 window.addEventListener("load", () => {
-  const cells = [...document.querySelectorAll("div.passive-ig th, div.passive-ig td")];
+  const cells = [...document.querySelectorAll(
+    "div.passive-ig th, div.passive-ig td, div.passive-ig pre")];
   const tables = [...document.querySelectorAll("div.passive-ig table")];
   const result = {
     cells: cells.length,
@@ -86,7 +87,6 @@ def notebooks() -> dict[str, object]:
 
     from passive_ig import registry
     from passive_ig.claims import ClaimLine
-    from passive_ig.render.html import to_html
 
     line = ClaimLine(code="J1459", modifiers=("51",), units=3, date_of_service=dt.date(2024, 5, 2))
     shown = {
@@ -95,15 +95,14 @@ def notebooks() -> dict[str, object]:
         "report": 'registry.check(line, payer="Medicare")',
         "guide": 'registry.guide("90283", payer="UHC")',
     }
+    # what a notebook shows: each answer's own _repr_html_
     markup = {
-        'registry.codes["J1459"]': to_html(registry.codes["J1459"], registry=registry),
-        'registry.policy("Aetna")': to_html(registry.policy("Aetna"), registry=registry),
-        'registry.check(line, payer="Medicare")': to_html(
-            registry.check(line, payer="Medicare"), registry=registry
-        ),
-        'registry.guide("90283", payer="UHC")': to_html(
-            registry.guide("90283", payer="UHC"), registry=registry
-        ),
+        'registry.codes["J1459"]': registry.codes["J1459"]._repr_html_(),
+        'registry.policy("Aetna")': registry.policy("Aetna")._repr_html_(),
+        'registry.check(line, payer="Medicare")': registry.check(
+            line, payer="Medicare"
+        )._repr_html_(),
+        'registry.guide("90283", payer="UHC")': registry.guide("90283", payer="UHC")._repr_html_(),
     }
     books = {}
     for name, source in shown.items():

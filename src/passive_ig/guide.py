@@ -84,6 +84,12 @@ class Guide(Record):
     def __str__(self) -> str:
         return self.to_text()
 
+    def _repr_html_(self) -> str:
+        # in a notebook, the same one screen as the command line, everything folded below
+        from .render.text import guide_html
+
+        return guide_html(self)
+
 
 def _modifier_bears_on(modifier: Modifier, code: BillingCode, related: set[str]) -> bool:
     spans: tuple[CodeRange, ...] = modifier.not_on

@@ -32,7 +32,7 @@ from ..records import (
 if TYPE_CHECKING:
     from ..guide import Guide
 
-__all__ = ["WIDTH", "code_text", "guide_text"]
+__all__ = ["WIDTH", "code_text", "guide_html", "guide_text"]
 
 WIDTH = 96
 """The widest line a text rendering prints (a line holding only a URL may be wider)."""
@@ -281,7 +281,9 @@ def _short(guide: Guide) -> str:
     out += ["", "MORE"]
     rows = [
         (f"passive-ig guide {code.code}{payer_flag} --full", "everything, with every source"),
-        (f"passive-ig guide {code.code} --payer UHC", "one payer, with all its documents"),
+        (f"passive-ig guide {code.code}", "every payer")
+        if payer_flag
+        else (f"passive-ig guide {code.code} --payer UHC", "one payer, with all its documents"),
         (f"passive-ig show {example}", "one code's own facts"),
     ]
     column = max(len(command) for command, _ in rows) + 3
@@ -467,3 +469,38 @@ def code_text(code: BillingCode, related: Iterable[tuple[object, BillingCode]] =
         f"  For how to bill it and what each payer requires: passive-ig guide {code.code}",
     ]
     return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------ the guide in HTML
+
+
+_PRE_STYLE = (
+    "text-align:left;white-space:pre-wrap;font-family:var(--jp-code-font-family,monospace);"
+    "margin:0;padding:0;background:none"
+)
+
+
+def guide_html(guide: Guide) -> str:
+    """The guide as a notebook shows it: the one-screen sheet, its URLs as links, and
+    everything (``to_text(full=True)``) folded in a ``<details>`` below it."""
+    return (
+        '<div class="passive-ig" style="text-align:left">'
+        f'<pre style="{_PRE_STYLE}">{_linked(guide_text(guide))}</pre>'
+        '<details style="text-align:left"><summary>everything (--full)</summary>'
+        f'<pre style="{_PRE_STYLE}">{_linked(guide_text(guide, full=True))}</pre>'
+        "</details></div>"
+    )
+
+
+def _linked(text: str) -> str:
+    import html
+
+    out = []
+    position = 0
+    for found in _URL.finditer(text):
+        url = _url_end(found.group(0))
+        out.append(html.escape(text[position : found.start()]))
+        out.append(f'<a href="{html.escape(url)}">{html.escape(url)}</a>')
+        position = found.start() + len(url)
+    out.append(html.escape(text[position:]))
+    return "".join(out)
