@@ -146,6 +146,19 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert "passive-ig check --payer Medicare --code J1459" in out
 
 
+def test_command_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    for command, example in (
+        ("guide", "  passive-ig guide Privigen --full\n"),
+        ("show", "  passive-ig show Privigen --json\n"),
+    ):
+        with pytest.raises(SystemExit) as info:
+            main([command, "--help"])
+        assert info.value.code == 0
+        out = capsys.readouterr().out
+        assert "\nexamples:\n" in out
+        assert example in out
+
+
 def test_version_shows_the_data_version(capsys: pytest.CaptureFixture[str]) -> None:
     import passive_ig
 
@@ -162,6 +175,8 @@ def test_version_shows_the_data_version(capsys: pytest.CaptureFixture[str]) -> N
         (["guide", "--payer", "Humana", "--json"], "UnknownPayerError", "no payer 'Humana'"),
         (["show", "J1459", "--json", "--bogus"], "UsageError", "unrecognized arguments: --bogus"),
         (["payers", "--json", "--full"], "UsageError", "unrecognized arguments: --full"),
+        (["check", "--units", "two", "--json"], "UsageError", "argument --units: 'two' is not"),
+        (["--json"], "UsageError", "unrecognized arguments: --json"),
     ],
 )
 def test_json_errors_are_json_on_stdout(

@@ -109,12 +109,23 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+    def command(name: str, help_text: str, epilog: str | None = None) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         sub.add_argument("--json", action="store_true", help="print JSON instead of text")
         return sub
 
-    guide = command("guide", "the guidance sheet for a code (default 90283), on one screen")
+    guide = command(
+        "guide",
+        "the guidance sheet for a code (default 90283), on one screen",
+        "examples:\n  passive-ig guide\n  passive-ig guide J1459 --payer UHC\n"
+        "  passive-ig guide Privigen --full\n  passive-ig guide 90283 --json",
+    )
     guide.add_argument(
         "code", nargs="?", default="90283", help="a code (default 90283) or a brand (Privigen)"
     )
@@ -123,7 +134,11 @@ def _parser() -> argparse.ArgumentParser:
         "--full", action="store_true", help="everything: notes, diagnoses, workflow, sources"
     )
 
-    show = command("show", "one billing code's own facts (the guide is `passive-ig guide`)")
+    show = command(
+        "show",
+        "one billing code's own facts (the guide is `passive-ig guide`)",
+        "examples:\n  passive-ig show J1459\n  passive-ig show Privigen --json",
+    )
     show.add_argument("code", help="a code (J1459) or a brand (Privigen)")
 
     command("modifiers", "every modifier in the data, with when to use it")
