@@ -217,8 +217,13 @@ def test_every_lookup_agrees_with_check(payer: str, code: str) -> None:
     # what a check applies: the policy's payer.* rules cite that policy's sources
     line = ClaimLine(code=code, units=70, date_of_service=dt.date(2024, 5, 2))
     report = registry.check(line, payer=payer, select=["payer"], notes=True)
+    assert report.findings
     for finding in report.findings:
-        assert set(finding.sources) <= set(registry.sources_of(policy)) or not finding.sources
+        assert set(finding.sources) <= set(registry.sources_of(policy)), finding.rule
+    # the check, like the lookups, says when it went through the generic code
+    assert ("payer.policy-via-generic-code" in report.rules()) == (under != code)
+    if policy.prior_authorization.status.value == "required":
+        assert "payer.prior-authorization" in report.rules()
 
 
 def test_a_product_code_is_governed_through_its_generic_code() -> None:
