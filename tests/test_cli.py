@@ -22,12 +22,28 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def main_output(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    return run(capsys, *args)[1]
+
+
 def test_guide_is_the_main_job(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "guide", "90283")
     assert code == 0
     assert err == ""
     assert out.startswith("CPT 90283: ")
-    assert "(our paraphrase; CPT descriptors are AMA copyright)" in out
+    assert "Our paraphrase: CPT descriptors are AMA copyright." in out
+    for heading in ("HOW TO BILL", "WHAT EACH PAYER REQUIRES", "MORE"):
+        assert f"\n{heading}" in out
+    for payer in ("Aetna", "Blue Cross Blue Shield", "Cigna", "UnitedHealthcare", "Medicare"):
+        assert f"\n  {payer}\n" in out
+    # the sheet ends on what to do next, not on a list of sources
+    assert out.rstrip().splitlines()[-1].startswith("  passive-ig check --payer ")
+    assert "SOURCES" not in out
+
+
+def test_full_guide_has_everything(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "guide", "90283", "--full")
+    assert (code, err) == (0, "")
     for heading in (
         "THE CODE",
         "WHERE IT IS GIVEN",
@@ -47,6 +63,11 @@ def test_guide_is_the_main_job(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_guide_for_one_payer(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "guide", "90283", "--payer", "UHC")
+    assert code == 0
+    assert "WHAT THE PAYER REQUIRES" in out
+    assert "\n  UnitedHealthcare\n" in out
+    assert "Medicare\n" not in out
+    code, out, _ = run(capsys, "guide", "90283", "--payer", "UHC", "--full")
     assert code == 0
     assert "PAYER: UNITEDHEALTHCARE" in out
     assert "PAYER: MEDICARE" not in out
@@ -71,7 +92,12 @@ def test_show(capsys: pytest.CaptureFixture[str]) -> None:
     }
     code, out, _ = run(capsys, "show", "J1459")
     assert code == 0
-    assert out.startswith("HCPCS J1459: ")
+    assert out.startswith("HCPCS J1459: Privigen")
+    # the code's own facts, not the guide
+    assert "Billing unit: per 500 mg" in out
+    assert "generic-cpt: 90283" in out
+    assert "WHAT EACH PAYER REQUIRES" not in out
+    assert out != main_output(capsys, "guide", "J1459")
 
 
 def test_modifiers_and_payers(capsys: pytest.CaptureFixture[str]) -> None:
@@ -235,7 +261,6 @@ def test_check_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         (["check", "--dose-mg", "inf"], "argument --dose-mg: 'inf' is not an amount in mg"),
         (["check", "--dos", "2024-W01-1"], "argument --dos: '2024-W01-1' is not a date"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
-        ([], "the following arguments are required: COMMAND"),
     ],
 )
 def test_bad_arguments_exit_2(
@@ -580,7 +605,7 @@ def test_a_claim_the_reader_cannot_build_is_an_error_in_the_stream(
         (["--preset", "cms1500"], "--preset is for CSV input, and "),
         (["--output-format", "csv", "--sources"], "--sources is for --output-format jsonl"),
         (["--select", "nope"], "'nope' is not a valid rule to select"),
-        (["--json", "--output-format", "csv"], "give --json or --output-format, not both"),
+        (["--output-format", "csv", "--json"], "give --json or --output-format, not both"),
     ],
 )
 def test_batch_misuse_exits_2(
@@ -588,9 +613,16 @@ def test_batch_misuse_exits_2(
 ) -> None:
     path = batch_json(tmp_path, "claims.json", CLAIMS)
     code, out, err = run(capsys, "check", "--file", str(path), *args)
-    assert (code, out) == (2, "")
-    assert err.startswith("passive-ig: error: ")
-    assert message in err
+    assert code == 2
+    if "--json" in args:  # with --json, the error is JSON on stdout and stderr is quiet
+        assert err == ""
+        error = json.loads(out)
+        assert error["ok"] is False
+        assert message in error["error"]["message"]
+    else:
+        assert out == ""
+        assert err.startswith("passive-ig: error: ")
+        assert message in err
 
 
 def test_batch_options_need_a_file(capsys: pytest.CaptureFixture[str]) -> None:

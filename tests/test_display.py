@@ -335,3 +335,54 @@ def test_display_imports_no_dataframe_or_notebook_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------ alignment in Jupyter
+
+
+def test_every_cell_is_left_aligned_inline(registry: Registry) -> None:
+    """Jupyter's CSS right-aligns cells (JupyterLab: ``:not(.jp-RenderedMarkdown)
+    .jp-RenderedHTMLCommon td``, specificity 0,2,1); an inline style beats any
+    selector, and the <style> selectors are more specific still (0,2,3)."""
+    import re
+
+    from passive_ig.answers import Report
+
+    for value in (
+        registry.codes["90283"],
+        registry.policy("UHC"),
+        registry.workflow_steps,
+        Report(payer="uhc", findings=(), data_version="x", as_of=None),
+    ):
+        markup = to_html(value, registry=registry)
+        cells = re.findall(r"<t[dh]\b[^>]*>", markup)
+        assert cells
+        for cell in cells:
+            assert 'style="text-align:left;vertical-align:top"' in cell, cell
+        for table in re.findall(r"<table\b[^>]*>", markup):
+            assert "margin-left:0;margin-right:auto" in table, table
+        assert "div.passive-ig table[class^=pig-] th,div.passive-ig table[class^=pig-] td" in markup
+
+
+def test_a_real_browser_shows_the_tables_left_aligned(tmp_path: Path) -> None:
+    """tools/screenshots.py --quick: nbconvert's lab pages (JupyterLab's CSS) in headless
+    Chromium, every cell's computed text-align read back (skipped without the two; the
+    full run adds the classic notebook's CSS)."""
+    import shutil
+
+    pytest.importorskip("nbconvert")
+    if not any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")):
+        pytest.skip("no Chromium installed")
+    script = Path(__file__).parent.parent / "tools" / "screenshots.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--out", str(tmp_path), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(", left-aligned;") == 4
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(
+        f"{name}-lab.png" for name in ("record", "policy", "report", "guide")
+    )

@@ -86,4 +86,5 @@ def test_repeated_lookups_are_remembered_and_equal_the_first() -> None:
         fresh.codes["90285"]
     with pytest.raises(ValueError, match="well-formed"):
         fresh.codes["9028x"]
-    assert fresh.codes.get(90283) is None  # type: ignore[arg-type]
+    assert fresh.codes.get(90283) is first  # an integer is its digits
+    assert fresh.codes.get(90283.5) is None  # type: ignore[arg-type]

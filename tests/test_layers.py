@@ -45,6 +45,7 @@ LAYERS: dict[str, int] = {
     # adapters over the registry
     "schema": 6,
     "frames": 6,
+    "accessors": 6,
     "checks": 6,  # deprecated re-exports
     "display": 6,  # deprecated re-exports
     "compiled": 6,

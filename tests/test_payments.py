@@ -92,10 +92,10 @@ def test_amounts_must_be_strings_of_digits(broken_copy: Callable[..., Path]) -> 
 
 
 def test_guide_shows_payment() -> None:
-    text = registry.guide("90283", payer="Medicare").to_text()
+    text = registry.guide("90283", payer="Medicare").to_text(full=True)
     assert "Payment for Q2052" in text
     assert "USD 420.48 per infusion date" in text
-    aetna = registry.guide("90283", payer="Aetna").to_text()
+    aetna = registry.guide("90283", payer="Aetna").to_text(full=True)
     assert "Figures: not available (no published Aetna amount" in aetna
 
 

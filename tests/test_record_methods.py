@@ -89,7 +89,7 @@ def test_a_subclass_or_another_class_is_never_equal() -> None:
 def test_repr_is_constructor_style_with_long_text_cut() -> None:
     code = registry.codes["90283"]
     text = repr(code)
-    assert text.startswith("BillingCode(code='90283', system=<CodeSystem.CPT: 'CPT'>, ")
+    assert text.startswith("BillingCode(code='90283', system=CodeSystem.CPT, ")
     names = [f.name for f in attrs.fields(BillingCode)]
     assert [part.split("=")[0] for part in _top_level(text[len("BillingCode(") : -1])] == names
     assert repr(NotAvailable(reason="r")) == "NotAvailable(reason='r')"

@@ -63,12 +63,16 @@ def test_malformed_code_raises_value_error(reg: Registry) -> None:
         reg.codes["9028"]
     assert reg.codes.get("9028") is None
     assert "9028" not in reg.codes
-    assert 90283 not in reg.codes
+    assert 9028 not in reg.codes
 
 
 def test_wrong_type_key_raises_value_error(reg: Registry) -> None:
-    with pytest.raises(InvalidInputError, match=r"^90283 is not a valid billing code"):
-        reg.codes[90283]  # type: ignore[index]
+    # an integer is its digits (codes[90283], as places_of_service[11]); other types are refused
+    assert reg.codes[90283].code == "90283"
+    with pytest.raises(InvalidInputError, match=r"^90283.0 is not a valid billing code"):
+        reg.codes[90283.0]  # type: ignore[index]
+    with pytest.raises(InvalidInputError, match=r"^True is not a valid billing code"):
+        reg.codes[True]
 
 
 def test_get_default(reg: Registry) -> None:
@@ -126,7 +130,11 @@ def test_other_collections_by_id(reg: Registry) -> None:
 
 def test_workflow_is_ordered(reg: Registry) -> None:
     assert [step.order for step in reg.workflow("90283")] == [1, 2]
-    assert reg.workflow("J1459") == ()
+    # a product-specific code follows its generic CPT code, as the policies do
+    assert [(step.code, step.order) for step in reg.workflow("J1459")] == [
+        ("90283", 1),
+        ("90283", 2),
+    ]
 
 
 def test_policy_and_prior_authorization(reg: Registry) -> None:
@@ -134,8 +142,10 @@ def test_policy_and_prior_authorization(reg: Registry) -> None:
     assert reg.policy("uhc", "J1459").id == "uhc-90283"
     assert reg.prior_authorization("UHC").status is PriorAuthStatus.REQUIRED
     assert set(reg.policies_for("90283")) == {"medicare", "uhc"}
-    with pytest.raises(UnknownRecordError, match=r"^no record 'medicare/J1459' in policies"):
-        reg.policy("Medicare", "J1459")
+    # J1459 links to its generic CPT code 90283: Medicare's 90283 policy governs it,
+    # as it does in a check
+    assert reg.governing_policy("Medicare", "J1459") == (reg.policy("Medicare"), "90283")
+    assert reg.policy("Medicare", "J1459").id == "medicare-90283"
 
 
 def test_typed_links(reg: Registry) -> None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import numbers
+import operator
 from typing import Any
 
 import attrs
@@ -134,6 +136,10 @@ def _number(value: object, expected: str, what: str) -> int | decimal.Decimal | 
     """A count as an int when it is whole (X12's ``1.00`` is 1), else a Decimal."""
     if value is None:
         return None
+    if not isinstance(value, (bool, int, float, decimal.Decimal)) and isinstance(
+        value, numbers.Integral
+    ):
+        value = operator.index(value)  # a numpy or other integer type: its int value
     if isinstance(value, bool) or not isinstance(value, (int, float, decimal.Decimal)):
         raise _invalid(_shown(value), expected, what)
     if isinstance(value, int):

@@ -6,7 +6,10 @@ findings at or above the threshold (errors by default; ``--min-severity
 warning`` makes warnings count too) or a data set with problems, 2 misuse (bad
 arguments, unknown code, payer or rule, a file or directory that is not there),
 with the message on stderr. No input gives a traceback: passive_ig's own errors
-and the operating system's are one line on stderr.
+and the operating system's are one line on stderr (with ``--json``, a JSON object
+on stdout: ``{"ok": false, "error": {"type": ..., "message": ...}}``). A bare
+``passive-ig`` prints the help (exit 0); ``--help`` ends with examples;
+``--version`` gives the library's and the data's version.
 
 When the reader of the output goes away (``passive-ig guide --json | head``),
 the command stops quietly with exit code 141, as a Unix tool killed by SIGPIPE
@@ -20,10 +23,11 @@ import contextlib
 import datetime as dt
 import io
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from . import __version__
 from .errors import DataError, PassiveIGError
@@ -64,25 +68,80 @@ _whole_units = _non_negative(int, "a whole number of units")
 _amount = _non_negative(float, "an amount in mg")
 
 
+EXAMPLES = """\
+examples:
+  passive-ig guide 90283                  what a biller needs, on one screen
+  passive-ig guide 90283 --full           everything, with every source
+  passive-ig guide J1459 --payer UHC      one product code, one payer
+  passive-ig show J1459                   one code's own facts
+  passive-ig check --payer Medicare --code J1459 --modifier JZ --units 70 --dos 2024-03-01
+  passive-ig payers --json                any command as JSON
+
+Exit codes: 0 clean; 1 findings (or a data set with problems); 2 misuse; 141 when the
+reader of the output goes away (| head). With --json, a misuse error is a JSON object
+on stdout: {"ok": false, "error": {"type": ..., "message": ...}}.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that with ``--json`` a usage error is JSON on stdout (exit 2)."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if _Parser.json_errors:
+            _print_json(_json_error("UsageError", message))
+            self.exit(EXIT_MISUSE)
+        super().error(message)
+
+
+def _version() -> str:
+    from ._version import DATA_VERSION
+
+    return f"passive-ig {__version__} (data {DATA_VERSION})"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="passive-ig",
         description="Typed, citable billing guidance for CPT 90283 (immune globulin, IV).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"passive-ig {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+    def command(name: str, help_text: str, epilog: str | None = None) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         sub.add_argument("--json", action="store_true", help="print JSON instead of text")
         return sub
 
-    guide = command("guide", "the guidance sheet for a code (default 90283)")
-    guide.add_argument("code", nargs="?", default="90283")
+    guide = command(
+        "guide",
+        "the guidance sheet for a code (default 90283), on one screen",
+        "examples:\n  passive-ig guide\n  passive-ig guide J1459 --payer UHC\n"
+        "  passive-ig guide Privigen --full\n  passive-ig guide 90283 --json",
+    )
+    guide.add_argument(
+        "code", nargs="?", default="90283", help="a code (default 90283) or a brand (Privigen)"
+    )
     guide.add_argument("--payer", help="only this payer (name or alias, e.g. UHC)")
+    guide.add_argument(
+        "--full", action="store_true", help="everything: notes, diagnoses, workflow, sources"
+    )
 
-    show = command("show", "one billing code with everything the data holds about it")
-    show.add_argument("code")
+    show = command(
+        "show",
+        "one billing code's own facts (the guide is `passive-ig guide`)",
+        "examples:\n  passive-ig show J1459\n  passive-ig show Privigen --json",
+    )
+    show.add_argument("code", help="a code (J1459) or a brand (Privigen)")
 
     command("modifiers", "every modifier in the data, with when to use it")
     command("payers", "the payers, their aliases and prior authorization for 90283")
@@ -174,16 +233,35 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _error(message: str) -> int:
-    print(f"passive-ig: error: {message}", file=sys.stderr)
+def _json_error(kind: str, message: str) -> dict[str, Any]:
+    return {"ok": False, "error": {"type": kind, "message": message}}
+
+
+def _error(message: str, kind: str = "UsageError") -> int:
+    if _Parser.json_errors:
+        _print_json(_json_error(kind, message))
+    else:
+        print(f"passive-ig: error: {message}", file=sys.stderr)
     return EXIT_MISUSE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    With no command it prints the help and returns 0: asking a tool what it does is
+    no misuse, and a new user's first ``passive-ig`` should not end in an error.
+    With ``--json`` every error is one JSON object on stdout (nothing on stderr), so
+    a program that reads the JSON reads the error too; the exit code is still 2.
+    """
     _escape_what_cannot_be_written()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    _Parser.json_errors = "--json" in arguments
     try:
-        args = _parser().parse_args(argv)
+        parser = _parser()
+        args = parser.parse_args(arguments)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_OK
         try:
             return _run(args)
         except DataError as exc:
@@ -194,11 +272,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_FINDINGS
     except BrokenPipeError:
         return _reader_left()
+    except KeyboardInterrupt:
+        return 130  # 128 + SIGINT, quietly, as a shell tool stopped by Ctrl-C
     except (PassiveIGError, OSError) as exc:
         try:
-            return _error(str(exc))
+            return _error(str(exc), type(exc).__name__)
         except BrokenPipeError:  # pragma: no cover - stderr closed as well
             return _reader_left()
+    finally:
+        _Parser.json_errors = False
 
 
 def _escape_what_cannot_be_written() -> None:
@@ -229,18 +311,20 @@ def _run(args: argparse.Namespace) -> int:
     from .registry import registry
 
     if args.command == "guide":
-        sheet = registry.guide(args.code, payer=args.payer)
+        sheet = registry.guide(_code(registry, args.code), payer=args.payer)
         if args.json:
             _print_json(sheet.to_dict())
         else:
-            sys.stdout.write(sheet.to_text())
+            sys.stdout.write(sheet.to_text(full=args.full))
         return EXIT_OK
     if args.command == "show":
-        record = registry.codes[args.code]
+        from .render.text import code_text
+
+        record = registry.codes[_code(registry, args.code)]
         if args.json:
             _print_json(record.to_dict())
         else:
-            sys.stdout.write(registry.guide(record.code).to_text())
+            sys.stdout.write(code_text(record, registry.related(record.code)))
         return EXIT_OK
     if args.command == "modifiers":
         if args.json:
@@ -315,6 +399,25 @@ OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
 def _presets() -> list[str]:
     # the preset names, without importing the readers for every command's --help
     return ["claim-lines", "cms1500", "synpuf-carrier", "synpuf-outpatient"]
+
+
+def _code(registry: Any, text: str) -> str:
+    """The code ``text`` names: a code (``J1459``, ``j-1459``), or else a brand or name
+    that names exactly one code (``Privigen``), so ``passive-ig show Privigen`` works.
+    What names none raises the code lookup's own error."""
+    from .errors import InvalidInputError, UnknownKeyError
+
+    try:
+        return str(registry.codes[text].code)
+    except InvalidInputError:
+        if not re.search(r"[^\W\d_]{3}", text):  # no word in it: a malformed code
+            raise
+        try:
+            return str(registry.codes.lookup(text).code)
+        except UnknownKeyError as missing:
+            if missing.suggestions:  # a brand misspelt: name the nearest codes
+                raise missing from None
+        raise
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -133,9 +133,23 @@ class Record:
         for field in attrs.fields(_attrs_type(self)):
             if field.repr is not False:
                 value = getattr(self, field.name)
-                text = _short_repr(value) if field.repr is True else field.repr(value)
+                text = _nested_repr(value) if field.repr is True else field.repr(value)
                 shown.append(f"{field.name}={text}")
         return f"{self.__class__.__qualname__}({', '.join(shown)})"
+
+    def __str__(self) -> str:
+        """A readable one-line label, unlike the constructor-style repr: the record's
+        code or id with its name or title (``"JW Drug amount discarded, not given"``)."""
+        key = next((getattr(self, n) for n in ("code", "id") if hasattr(self, n)), None)
+        words = next(
+            (getattr(self, n) for n in ("name", "title", "text", "summary") if hasattr(self, n)),
+            None,
+        )
+        if isinstance(words, str) and key is not None:
+            return f"{key} {words}"
+        if isinstance(words, str):
+            return words
+        return repr(self)
 
     def _repr_html_(self) -> str:
         # the one hook from the model up to its renderer (see passive_ig.render)
@@ -176,20 +190,43 @@ def _spaced(name: str) -> str:
 
 
 _REPR_TEXT = 60
+"""The longest text a repr shows whole; longer text is cut with '…'."""
+_REPR_ITEMS = 3
+"""The most items of a tuple a repr shows; the rest are ``...``."""
+_REPR_NESTED = 100
+"""The longest repr of a nested record shown whole; a longer one is ``Name(...)``."""
 
 
 def _short_repr(value: object) -> str:
-    """repr() that trims long prose, so a record's repr stays short and constructor-style."""
-    if isinstance(value, str) and len(value) > _REPR_TEXT:
-        return repr(value[: _REPR_TEXT - 1] + "…")
+    """repr() that keeps a record's repr short and constructor-style.
+
+    Long prose is cut with '…'; a tuple shows its first items, then ``...``; a
+    record nested inside another shows whole when short, else as ``Name(...)``;
+    an enum member shows as ``Kind.MEMBER``. What is short enough to be shown whole
+    evaluates back to an equal record (with the record classes and ``datetime`` in
+    scope), as attrs' own repr would.
+    """
+    if isinstance(value, str):
+        return repr(value[: _REPR_TEXT - 1] + "…") if len(value) > _REPR_TEXT else repr(value)
     if isinstance(value, tuple):
-        inner = ", ".join(_short_repr(item) for item in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
+        items = [_nested_repr(item) for item in value[:_REPR_ITEMS]]
+        if len(value) > _REPR_ITEMS:
+            items.append("...")
+        return f"({items[0]},)" if len(value) == 1 else f"({', '.join(items)})"
+    if isinstance(value, enum.Enum):
+        return f"{value.__class__.__name__}.{value.name}"
     return repr(value)
 
 
+def _nested_repr(value: object) -> str:
+    text = _short_repr(value)
+    if len(text) > _REPR_NESTED and attrs.has(type(value)):
+        return f"{value.__class__.__qualname__}(...)"
+    return text
+
+
 def _short_reprs(cls: type, fields: "list[attrs.Attribute[Any]]") -> "list[attrs.Attribute[Any]]":
-    return [f.evolve(repr=_short_repr) if f.repr is True else f for f in fields]
+    return [f.evolve(repr=_nested_repr) if f.repr is True else f for f in fields]
 
 
 def _attrs_type(value: object) -> type[attrs.AttrsInstance]:
@@ -239,6 +276,10 @@ class Source(Record):
     read_via: str = ""
     """The address of the copy the issuer's text was read through, for a primary-mirror source."""
     origin: Origin = Origin.BUNDLED
+
+    def __str__(self) -> str:
+        """``"[cms-mln-ivig-2024] CMS: MLN product ... (primary) https://..."``."""
+        return f"[{self.id}] {self.publisher}: {self.title} ({self.confidence.value}) {self.url}"
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -428,6 +469,19 @@ class BillingCode(Record):
     sources: tuple[str, ...]
     origin: Origin = Origin.BUNDLED
 
+    def __str__(self) -> str:
+        """``"HCPCS J1459 Privigen: Privigen intravenous immune globulin, billed per 500 mg.
+        (per 500 mg)"``: system, code, brands, descriptor and unit."""
+        brands = f" {'/'.join(self.products)}" if self.products else ""
+        text = (
+            "descriptor not available"
+            if isinstance(self.descriptor, NotAvailable)
+            else self.descriptor.text
+        )
+        unit = self.billing_unit
+        per = f" ({unit})" if isinstance(unit, BillingUnit) else ""
+        return f"{self.system.value} {self.code}{brands}: {text}{per}"
+
     @property
     def is_multi_route(self) -> bool:
         """True when one code covers more than one route (JA/JB then say which)."""
@@ -461,8 +515,28 @@ class DiagnosisList(Record):
     sources: tuple[str, ...]
     origin: Origin = Origin.BUNDLED
 
+    def covers(self, code: str) -> bool:
+        """Whether the list names ``code``, cleaned first: ``"d80.0"``, ``"D800"`` and
+        ``" D80.0 "`` are all ``"D80.0"``.
+
+        Raises :class:`~passive_ig.errors.InvalidCodeFormat` (a ``ValueError``) for
+        what cannot be an ICD-10-CM code. ``code in dx_list`` is the same test, and
+        is False instead for such input.
+
+        >>> from passive_ig import registry
+        >>> pidd = registry.diagnosis_lists["medicare-home-ivig-pidd"]
+        >>> pidd.covers("d80.0"), pidd.covers("D800"), pidd.covers("L10.0")
+        (True, True, False)
+        """
+        from .codes import validate_diagnosis
+
+        clean = validate_diagnosis(code)
+        return any(entry.code == clean for entry in self.codes)
+
     def __contains__(self, code: object) -> bool:
-        return any(entry.code == code for entry in self.codes)
+        from .codes import is_valid_diagnosis
+
+        return is_valid_diagnosis(code) and self.covers(code)  # type: ignore[arg-type]
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -569,6 +643,11 @@ class Payer(Record):
     sources: tuple[str, ...]
     origin: Origin = Origin.BUNDLED
 
+    def __str__(self) -> str:
+        """``"UnitedHealthcare (uhc; also UHC, United)"``."""
+        also = f"; also {', '.join(self.aliases)}" if self.aliases else ""
+        return f"{self.name} ({self.id}{also})"
+
 
 class PriorAuthStatus(enum.Enum):
     """Whether a payer requires prior authorization (precertification)."""
@@ -666,6 +745,16 @@ class PayerPolicy(Record):
     as_of: _dt.date
     sources: tuple[str, ...]
     origin: Origin = Origin.BUNDLED
+
+    def __str__(self) -> str:
+        """``"aetna-90283: aetna's policy for 90283, as of 2026-11-26; prior authorization
+        required"``."""
+        codes = ", ".join(self.codes[:3]) + (", ..." if len(self.codes) > 3 else "")
+        status = self.prior_authorization.status.value.replace("-", " ")
+        return (
+            f"{self.id}: {self.payer}'s policy for {codes}, as of {self.as_of}; "
+            f"prior authorization {status}"
+        )
 
 
 class DeterminationKind(enum.Enum):

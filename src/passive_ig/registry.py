@@ -250,7 +250,7 @@ class Collection(Generic[R]):
 
     def _resolve(self, key: object) -> tuple[str, R | None]:
         index = self._index()
-        clean = self._spec.normalize(key)
+        clean = self._spec.normalize(_clean_key(self._name, key))
         if not clean:  # a payer key with no letter or digit: it names no payer
             return clean, None
         found = index.by_key.get(clean)
@@ -262,7 +262,7 @@ class Collection(Generic[R]):
             found = index.by_folded.get(clean)
         return clean, found
 
-    def __getitem__(self, key: str) -> R:
+    def __getitem__(self, key: str | int) -> R:
         try:
             return self._hits[key]
         except (KeyError, TypeError):
@@ -270,14 +270,88 @@ class Collection(Generic[R]):
         clean, found = self._resolve(key)
         if found is None:
             index = self._index()
-            probe = key.strip() if self._spec.name == "payers" else clean
+            probe = key.strip() if isinstance(key, str) and self._name == "payers" else clean
             raise self._spec.error(
-                key, _codes.nearest(probe, index.suggestion_keys), collection=self._name
+                str(key) if not isinstance(key, str) else key,
+                _codes.nearest(probe, index.suggestion_keys),
+                collection=self._name,
             )
         self._remember(key, found)
         return found
 
-    def get(self, key: str, default: R | None = None) -> R | None:
+    def lookup(self, text: str | int) -> R:
+        """The record ``text`` names: its key (cleaned as ``collection[key]`` cleans
+        it), or exactly one of its names: a name, title, alias or brand, in any case.
+
+        Raises the collection's :class:`KeyError` subclass, naming ``text`` and the
+        nearest records :meth:`search` finds, as pycountry's ``lookup`` raises
+        ``LookupError``.
+
+        >>> registry.codes.lookup("Privigen").code
+        'J1459'
+        >>> registry.codes.lookup("J-1459").code
+        'J1459'
+        >>> registry.payers.lookup("United Healthcare").id
+        'uhc'
+        >>> registry.codes.lookup("Privagen")
+        Traceback (most recent call last):
+        ...
+        passive_ig.errors.UnknownCodeError: no billing code 'Privagen' in codes; did you mean 'J1459'?
+        """
+        found = self.get(text) if isinstance(text, (str, int)) else None
+        if found is not None:
+            return found
+        folded = " ".join(str(text).split()).casefold()
+        named = [record for record in self if folded in _names_of(record)]
+        if len(named) == 1:
+            return named[0]
+        near = named or self.search(str(text), limit=3)
+        raise self._spec.error(
+            str(text), tuple(self._spec.key(record) for record in near), collection=self._name
+        )
+
+    def search(self, text: str, *, limit: int | None = 10) -> list[R]:
+        """The records that match ``text``, best first: by key, name, title, alias,
+        brand or the words of a descriptor, with spelling mistakes forgiven (as
+        pycountry's ``search_fuzzy``). An empty list when nothing matches; at most
+        ``limit`` records (all with ``None``).
+
+        >>> [code.code for code in registry.codes.search("Privigen")]
+        ['J1459']
+        >>> registry.codes.search("gammagard liquid")[0].code
+        'J1569'
+        >>> registry.codes.search("privigin")[0].code      # a spelling mistake forgiven
+        'J1459'
+        >>> registry.codes.search("no such thing")
+        []
+        >>> [m.code for m in registry.modifiers.search("discarded")]
+        ['JW', 'JZ']
+        """
+        if not isinstance(text, str):
+            raise InvalidInputError(text, "search text as a string", what="search text")
+        query = _words(text)
+        if not query:
+            return []
+        folded = " ".join(text.split()).casefold()
+        try:
+            by_key = self.get(text)
+        except TypeError:  # pragma: no cover - get() never raises for a str
+            by_key = None
+        scored: list[tuple[float, int, R]] = []
+        for position, record in enumerate(self):
+            if record is by_key:
+                score = 1000.0
+            elif folded in _names_of(record):
+                score = 900.0
+            else:
+                score = _match(query, _words(" ".join(_texts_of(record))))
+            if score > 0:
+                scored.append((-score, position, record))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        found = [record for _, _, record in scored]
+        return found if limit is None else found[:limit]
+
+    def get(self, key: str | int, default: R | None = None) -> R | None:
         """The record for ``key``, or ``default`` when there is none (or the key is malformed)."""
         try:
             return self._hits[key]
@@ -339,6 +413,94 @@ class Collection(Generic[R]):
             f"{len(self)} records" if self._registry._is_loaded(self._name) else "not loaded yet"
         )
         return f"<Collection {self._name}: {state}>"
+
+
+_LETTER_DIGITS = re.compile(r"(?i)\b([A-Z])[\s\-._/]+(?=[0-9]{4}\b)")
+_POS_PREFIX = re.compile(r"(?i)^\s*(?:pos|place of service)[\s\-:#]*")
+
+
+def _clean_key(collection: str, key: object) -> object:
+    """What every collection does to a key before its own cleaning: an integer (a
+    ``numpy`` one too) becomes its digits, so ``codes[90283]`` is ``codes["90283"]``;
+    a separator inside a HCPCS code goes (``"J-1459"``, ``"J 1459"``); a place of
+    service may carry a ``POS`` prefix (``"POS 11"``)."""
+    if not isinstance(key, str):
+        if isinstance(key, bool) or not hasattr(key, "__index__"):
+            return key
+        try:
+            number = operator.index(key)
+        except TypeError:  # pragma: no cover - __index__ that refuses
+            return key
+        # no key has more than a few digits: a huge number stays itself (and is refused
+        # as it was) rather than be turned into thousands of digits
+        return str(number) if -(10**18) < number < 10**18 else key
+    if collection == "places_of_service":
+        return _POS_PREFIX.sub("", key)
+    if collection in ("codes", "workflow_steps"):
+        return _LETTER_DIGITS.sub(r"\1", key)
+    return key
+
+
+_WORD = re.compile(r"[0-9A-Za-z]+(?:[.\-][0-9A-Za-z]+)*")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word.casefold() for word in _WORD.findall(text))
+
+
+def _names_of(record: object) -> set[str]:
+    """The names a record goes by, case-folded: its key, name, title, aliases, brands."""
+    names: set[str] = set()
+    for attribute in ("code", "id", "name", "title"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, str):
+            names.add(" ".join(value.split()).casefold())
+    for attribute in ("aliases", "products"):
+        for value in getattr(record, attribute, ()) or ():
+            names.add(" ".join(value.split()).casefold())
+    return names
+
+
+def _texts_of(record: object) -> list[str]:
+    """The text a search reads: the names, a descriptor, a publisher, a setting."""
+    texts = sorted(_names_of(record))
+    descriptor = getattr(record, "descriptor", None)
+    if descriptor is not None and isinstance(getattr(descriptor, "text", None), str):
+        texts.append(descriptor.text)
+    for attribute in ("publisher", "when_to_use", "setting"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, str):
+            texts.append(value)
+    return texts
+
+
+def _match(query: tuple[str, ...], words: tuple[str, ...]) -> float:
+    """How well the query's words match a record's words: each query word scores 1
+    when it is a word, 0.9 when it begins one (3 letters or more), and its
+    similarity when that is 0.8 or more; the record scores the mean, if every word
+    of the query found something, scaled to 100."""
+    import difflib
+
+    if not words:
+        return 0.0
+    vocabulary = set(words)
+    total = 0.0
+    for word in query:
+        if word in vocabulary:
+            total += 1.0
+            continue
+        best = 0.0
+        for candidate in vocabulary:
+            if len(word) >= 3 and candidate.startswith(word):
+                best = max(best, 0.9)
+            elif abs(len(candidate) - len(word)) <= 3:
+                ratio = difflib.SequenceMatcher(None, word, candidate).ratio()
+                if ratio >= 0.8:
+                    best = max(best, ratio * 0.85)
+        if best == 0.0:
+            return 0.0
+        total += best
+    return 100.0 * total / len(query)
 
 
 _HITS_LIMIT = 4096
@@ -891,6 +1053,16 @@ def _bundled_root() -> Traversable:
     return importlib_resources.files("passive_ig").joinpath("data")
 
 
+OVERLAY_SUFFIX = "+overlay"
+"""What a data version gains when an overlay shaped the data set."""
+
+
+def _overlaid(manifest: Manifest) -> Manifest:
+    if manifest.data_version.endswith(OVERLAY_SUFFIX):
+        return manifest
+    return attrs.evolve(manifest, data_version=manifest.data_version + OVERLAY_SUFFIX)
+
+
 def _mark_user(record: Any) -> Any:
     return attrs.evolve(record, origin=Origin.USER) if hasattr(record, "origin") else record
 
@@ -911,6 +1083,7 @@ class Registry:
         self._verified = False
         self._engines: dict[str, Any] = {}  # the rules bound to each payer, made on first use
         self._policy_hits: dict[tuple[str, str], PayerPolicy] = {}  # policy() by its arguments
+        self._policies_by_payer: dict[str, dict[str, PayerPolicy]] = {}  # payer id: code: policy
         self.sources: Collection[Source] = Collection(self, SPEC_BY_NAME["sources"])
         """Every source a fact rests on, by id."""
         self.codes: Collection[BillingCode] = Collection(self, SPEC_BY_NAME["codes"])
@@ -970,6 +1143,11 @@ class Registry:
         the same key, or is added. Overlay records are validated in full (shape,
         then the rules across the merged data set), and marked ``origin=Origin.USER``.
         Raises :class:`~passive_ig.errors.DataError` listing every problem found.
+
+        What the new registry answers says that user data shaped it: its manifest's
+        ``data_version``, and so every report's and guide's, gains ``+overlay``
+        (``"2026.12.0+overlay"``, a local version in PEP 440's sense), and the
+        overlay's records are marked ``origin=Origin.USER``.
         """
         self.load_all()
         reader = _Reader(path, str(path))
@@ -1005,7 +1183,7 @@ class Registry:
         if problems:
             raise DataError(problems, origin=origin)
         combined = Registry(self._reader)
-        combined._manifest = self._manifest
+        combined._manifest = _overlaid(self.manifest)
         combined._install(merged)
         return combined
 
@@ -1203,41 +1381,102 @@ class Registry:
     def workflow(self, code: str = "90283") -> tuple[ClinicalWorkflowStep, ...]:
         """The clinical workflow for ``code``, in order, each step with what it must document.
 
+        A product-specific HCPCS code with no workflow of its own follows its generic
+        CPT code (J1459 is given as 90283 is), as :meth:`governing_policy` does.
         Returns an empty tuple for a known code with no workflow in the data.
+
+        >>> [step.code for step in registry.workflow("J1459")][:1]
+        ['90283']
         """
         record = self.codes[code]
-        steps = [step for step in self.workflow_steps if step.code == record.code]
-        return tuple(sorted(steps, key=lambda step: step.order))
+        for candidate in (record.code, *_generic_codes(record)):
+            steps = [step for step in self.workflow_steps if step.code == candidate]
+            if steps:
+                return tuple(sorted(steps, key=lambda step: step.order))
+        return ()
+
+    def governing_policy(self, payer: str, code: str = "90283") -> tuple[PayerPolicy, str]:
+        """The policy that governs ``code`` for ``payer``, with the code it is found under.
+
+        This is the one answer to "which policy applies": :meth:`policy`,
+        :meth:`prior_authorization`, :meth:`policies_for`, :meth:`guide`,
+        :meth:`workflow` and every check use it. A payer's policy lists the codes it
+        names; a product-specific HCPCS code it does not name is governed by the
+        policy of the generic CPT code it stands in for (a payer's immune globulin
+        policy governs the product, whichever code bills it).
+
+        >>> policy, under = registry.governing_policy("Aetna", "J1459")
+        >>> policy.id, under
+        ('aetna-90283', '90283')
+        >>> registry.governing_policy("Medicare", "J1459")[1]   # Medicare names J1459 itself
+        'J1459'
+
+        Raises :class:`~passive_ig.errors.UnknownRecordError` (a ``KeyError``) when
+        the data holds no policy of the payer for the code or its generic code.
+        """
+        payer_record = self.payers[payer]
+        record = self.codes[code]
+        found, under = self._governing_policy(payer_record.id, record)
+        if found is None:
+            raise UnknownRecordError(
+                f"{payer_record.id}/{record.code}",
+                tuple(p.id for p in self.policies if p.payer == payer_record.id),
+                collection="policies",
+            )
+        return found, under
+
+    def _governing_policy(
+        self, payer_id: str, record: BillingCode
+    ) -> tuple[PayerPolicy | None, str]:
+        """:meth:`governing_policy` for a payer id and a code record, ``None`` if none
+        (what the rules' resolver calls, once per payer and code)."""
+        by_code = self._policies_by_payer.get(payer_id)
+        if by_code is None:
+            by_code = {
+                listed: policy
+                for policy in self.policies
+                if policy.payer == payer_id
+                for listed in policy.codes
+            }
+            self._policies_by_payer[payer_id] = by_code
+        found = by_code.get(record.code)
+        if found is not None:
+            return found, record.code
+        for generic in _generic_codes(record):
+            found = by_code.get(generic)
+            if found is not None:
+                return found, generic
+        return None, record.code
 
     def policy(self, payer: str, code: str = "90283") -> PayerPolicy:
-        """The payer's policy for ``code``. Raises :class:`~passive_ig.errors.UnknownRecordError`
-        (a ``KeyError``) when the data holds none."""
+        """The payer's policy for ``code``: the one :meth:`governing_policy` finds, so
+        ``registry.policy("Aetna", "J1459")`` is Aetna's 90283 policy. Raises
+        :class:`~passive_ig.errors.UnknownRecordError` (a ``KeyError``) when the data
+        holds none."""
         try:
             return self._policy_hits[payer, code]
         except (KeyError, TypeError):
             pass
-        payer_record = self.payers[payer]
-        record = self.codes[code]
-        for policy in self.policies:
-            if policy.payer == payer_record.id and record.code in policy.codes:
-                if (
-                    type(payer) is str
-                    and type(code) is str
-                    and len(payer) + len(code) <= _HIT_KEY_LIMIT
-                    and len(self._policy_hits) < _HITS_LIMIT
-                ):
-                    self._policy_hits[payer, code] = policy
-                return policy
-        raise UnknownRecordError(
-            f"{payer_record.id}/{record.code}",
-            tuple(p.id for p in self.policies if p.payer == payer_record.id),
-            collection="policies",
-        )
+        policy = self.governing_policy(payer, code)[0]
+        if (
+            type(payer) is str
+            and type(code) is str
+            and len(payer) + len(code) <= _HIT_KEY_LIMIT
+            and len(self._policy_hits) < _HITS_LIMIT
+        ):
+            self._policy_hits[payer, code] = policy
+        return policy
 
     def policies_for(self, code: str = "90283") -> dict[str, PayerPolicy]:
-        """Every payer's policy for ``code``, keyed by payer id."""
+        """Every payer's policy for ``code`` (as :meth:`governing_policy` finds it),
+        keyed by payer id, in the payers' order."""
         record = self.codes[code]
-        return {p.payer: p for p in self.policies if record.code in p.codes}
+        found = {}
+        for payer in self.payers:
+            policy = self._governing_policy(payer.id, record)[0]
+            if policy is not None:
+                found[payer.id] = policy
+        return found
 
     def payment_benchmark(self, payer: str, code: str = "90283") -> PaymentBenchmark:
         """What is known about what ``payer`` pays for ``code``: figures with their
@@ -1332,6 +1571,11 @@ class Registry:
         ids: dict[str, None] = {}
         _collect_sources(record, ids)
         return tuple(self.sources[key] for key in ids)
+
+
+def _generic_codes(record: BillingCode) -> tuple[str, ...]:
+    """The generic CPT codes a product-specific code stands in for, in data order."""
+    return tuple(link.code for link in record.related if link.kind is RelationKind.GENERIC_CPT)
 
 
 def _collect_sources(value: object, ids: dict[str, None]) -> None:

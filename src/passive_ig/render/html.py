@@ -75,14 +75,28 @@ _CONFIDENCE_MARK = {
 _NA_STYLE = (
     "font-style:italic;border:1px dashed currentColor;border-radius:3px;padding:0 .3em;opacity:.85"
 )
+# Jupyter's own stylesheets right-align table cells and centre tables
+# (JupyterLab: ".jp-RenderedHTMLCommon td {text-align: right}"; nbconvert and the
+# classic notebook: ".rendered_html td"), with the same specificity as a plain
+# ".passive-ig td" and loaded in an order we do not control; JupyterLab's
+# sanitizer may also drop a <style> element of an untrusted notebook. So the
+# alignment that matters is written twice: on each element, as an inline style
+# (which beats any selector), and in the <style> with selectors more specific than
+# Jupyter's (a class on the table and on the wrapper: 0,3,1 against 0,1,1).
+_CELL_STYLE = "text-align:left;vertical-align:top"
+_TABLE_STYLE = "margin-left:0;margin-right:auto;text-align:left"
 _STYLE = (
     "<style>"
-    ".passive-ig table{border-collapse:collapse;margin:.25em 0}"
-    ".passive-ig th,.passive-ig td{text-align:left;vertical-align:top;"
-    "padding:.2em .5em;border:1px solid rgba(127,127,127,.35)}"
-    ".passive-ig caption{text-align:left;font-weight:bold;padding:.2em 0}"
+    "div.passive-ig table.pig-record,div.passive-ig table.pig-records,"
+    "div.passive-ig table.pig-mapping{border-collapse:collapse;margin:.25em auto .25em 0;"
+    "table-layout:auto}"
+    "div.passive-ig table[class^=pig-] th,div.passive-ig table[class^=pig-] td"
+    "{text-align:left;vertical-align:top;"
+    "padding:.2em .5em;border:1px solid rgba(127,127,127,.35);white-space:normal;"
+    "overflow-wrap:anywhere}"
+    "div.passive-ig table[class^=pig-] caption{text-align:left;font-weight:bold;padding:.2em 0}"
     ".passive-ig .pig-none,.passive-ig .pig-null{opacity:.7}"
-    ".passive-ig ul{margin:0;padding-left:1.2em}"
+    ".passive-ig ul{margin:0;padding-left:1.2em;text-align:left}"
     "</style>"
 )
 
@@ -142,7 +156,13 @@ def to_html(obj: object, *, registry: HasSources | None = None) -> str:
 
 
 def _wrap(body: str) -> str:
-    return f'<div class="passive-ig">{_STYLE}{body}</div>'
+    body = (
+        body.replace("<th>", f'<th style="{_CELL_STYLE}">')
+        .replace("<td>", f'<td style="{_CELL_STYLE}">')
+        .replace("<caption>", '<caption style="text-align:left">')
+        .replace('<table class="', f'<table style="{_TABLE_STYLE}" class="')
+    )
+    return f'<div class="passive-ig" style="text-align:left">{_STYLE}{body}</div>'
 
 
 def _count(number: int, noun: str) -> str:

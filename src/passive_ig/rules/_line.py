@@ -25,7 +25,6 @@ from ..records import (
     Payer,
     PayerPolicy,
     PlaceOfService,
-    RelationKind,
 )
 
 if TYPE_CHECKING:
@@ -80,12 +79,6 @@ class Resolver:
         self.codes = registry.codes
         self.modifiers = registry.modifiers
         self.places = registry.places_of_service
-        self.policies: dict[str, PayerPolicy] = {
-            code: policy
-            for policy in registry.policies
-            if policy.payer == payer.id
-            for code in policy.codes
-        }
         self._cleaned: dict[tuple[object, ...], str | InvalidInputError] = {}
         self._in_ranges: dict[tuple[str, int], tuple[bool, object]] = {}
         self._near: dict[tuple[object, str], tuple[str, ...]] = {}
@@ -180,14 +173,10 @@ class Resolver:
         HCPCS code stands in for (a payer's immune globulin policy governs the product,
         whichever code bills it), with the code it was found under."""
         found = self._governing.get(code.code)
-        if found is None:
-            found = (self.policies.get(code.code), code.code)
-            if found[0] is None:
-                for link in code.related:
-                    if link.kind is RelationKind.GENERIC_CPT and link.code in self.policies:
-                        found = (self.policies[link.code], link.code)
-                        break
-            self._governing[code.code] = found
+        if found is None:  # the registry's one resolution (Registry.governing_policy)
+            found = self._governing[code.code] = self.registry._governing_policy(
+                self.payer.id, code
+            )
         return found
 
     def line(
