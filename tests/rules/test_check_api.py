@@ -6,7 +6,10 @@ import datetime as dt
 import json
 import pickle
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rule_cases import ADMIN, DAY, D, claim, line
 
 from passive_ig import InvalidInputError, UnknownPayerError, registry
@@ -317,3 +320,42 @@ def test_a_batch_that_stops_remembering_still_gives_every_report() -> None:
     assert list(registry.check_many(batch, payer="Medicare")) == [
         registry.check(item, payer="Medicare") for item in batch
     ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    ndc=st.none() | st.sampled_from(["12345678901", "00944270005"]),
+    quantity=st.none() | st.integers(min_value=0, max_value=900),
+    unit=st.none() | st.sampled_from(["ML", "UN", "GR"]),
+    revenue=st.none() | st.sampled_from(["0636", "0260"]),
+    end=st.none() | st.just(DAY),
+    pointers=st.sampled_from([(), (1,), (1, 2)]),
+    code=st.sampled_from(["J1459", "90283", "96365", "Q2052", "J1569"]),
+)
+def test_the_fields_no_rule_reads_change_no_report(
+    ndc: str | None,
+    quantity: int | None,
+    unit: str | None,
+    revenue: str | None,
+    end: dt.date | None,
+    pointers: tuple[int, ...],
+    code: str,
+) -> None:
+    from passive_ig.rules import UNREAD_LINE_FIELDS
+
+    assert set(UNREAD_LINE_FIELDS) == {
+        "ndc", "ndc_quantity", "ndc_unit", "revenue_code", "service_end", "diagnosis_pointers"
+    }  # fmt: skip
+    plain = line(code, units=70, dose_mg=35000.0)
+    varied = attrs.evolve(
+        plain,
+        ndc=ndc,
+        ndc_quantity=quantity,
+        ndc_unit=unit if quantity is not None else None,
+        revenue_code=revenue,
+        service_end=end,
+        diagnosis_pointers=pointers,
+    )
+    assert registry.check(varied, payer="Medicare", notes=True) == registry.check(
+        plain, payer="Medicare", notes=True
+    )

@@ -75,6 +75,7 @@ __all__ = [
     "RETIRED",
     "RULES",
     "RULE_BY_ID",
+    "UNREAD_LINE_FIELDS",
     "Ref",
     "Rule",
     "RuleFacts",
@@ -144,10 +145,21 @@ def check(
     return check_item(registry, RULES, item, payer, as_of, selection)
 
 
-# A line's field values, as one tuple: the memo key of a line in check_many. Equal
-# lines have equal tuples, and building, hashing and comparing a tuple runs in C,
-# faster than the line's own generated __hash__ and __eq__.
-_line_values = operator.attrgetter(*(field.name for field in attrs.fields(ClaimLine)))
+UNREAD_LINE_FIELDS = frozenset(
+    {"ndc", "ndc_quantity", "ndc_unit", "revenue_code", "service_end", "diagnosis_pointers"}
+)
+"""The fields of a :class:`~passive_ig.claims.ClaimLine` that no rule reads when the
+line is checked alone (pointers matter only inside a claim): two lines that differ
+only in them get the same report. A rule that comes to read one takes it out of
+this set; a test changes these fields and holds the reports equal."""
+
+# A line's field values that a report depends on, as one tuple: the memo key of a
+# line in check_many. Building, hashing and comparing a tuple runs in C, faster than
+# the line's own generated __hash__ and __eq__, and the fields no rule reads are left
+# out (each costs every line of a batch).
+_line_values = operator.attrgetter(
+    *(field.name for field in attrs.fields(ClaimLine) if field.name not in UNREAD_LINE_FIELDS)
+)
 _MEMO_LIMIT = 65536
 _MEMO_PROBE = 4096
 _MEMO_WORTH = 4
@@ -219,41 +231,41 @@ def _check_many(
     # are, each with its own patient, dose and day) would only fill memory and slow the
     # collector, so after each _MEMO_PROBE new items, keeping stops if fewer than one in
     # _MEMO_WORTH items was found again. A report is the same either way.
-    keep, found, made = True, 0, 0
+    keep, made = True, 0  # made: the items checked in full; the others were found again
     for index, item in enumerate(items):
         kind = type(item)
-        if not keep:
-            key: object = None
-        elif kind is line_type:
-            key = line_values(item)
-        elif kind is claim_type and item.claim_id is None:  # type: ignore[attr-defined]
+        if kind is line_type and keep:  # the usual case, first: a line seen before
+            key: object = line_values(item)
+        elif keep and kind is claim_type and item.claim_id is None:  # type: ignore[attr-defined]
             key = (item,)
         else:
             key = None
-        report = remembered(key) if key is not None else None
-        if report is not None:
-            found += 1
-        else:
-            made += 1
-            try:
-                if kind is line_type:
-                    if engine is None or plan is None:
-                        raise InvalidInputError(
-                            payer, "a payer for a single line, e.g. payer='Medicare'", what="payer"
-                        )
-                    report = engine.check_line(item, selection, as_of, plan)  # type: ignore[arg-type]
-                else:
-                    report = check_item(registry, RULES, item, payer, as_of, selection)
-            except DataError:
-                raise  # the data set is broken: no item can be checked
-            except PassiveIGError as exc:
-                yield _unchecked(index, item, exc)
+        if key is not None:
+            report = remembered(key)
+            if report is not None:
+                yield report
                 continue
-            if key is not None:
-                if len(reports) >= _MEMO_LIMIT:
-                    reports.clear()
-                reports[key] = report
-                if made % _MEMO_PROBE == 0 and found * _MEMO_WORTH < made:
-                    keep = False
-                    reports.clear()
+        # a new item: checked in full
+        made += 1
+        try:
+            if kind is line_type:
+                if engine is None or plan is None:
+                    raise InvalidInputError(
+                        payer, "a payer for a single line, e.g. payer='Medicare'", what="payer"
+                    )
+                report = engine.check_line(item, selection, as_of, plan)  # type: ignore[arg-type]
+            else:
+                report = check_item(registry, RULES, item, payer, as_of, selection)
+        except DataError:
+            raise  # the data set is broken: no item can be checked
+        except PassiveIGError as exc:
+            yield _unchecked(index, item, exc)
+            continue
+        if key is not None:
+            if len(reports) >= _MEMO_LIMIT:
+                reports.clear()
+            reports[key] = report
+            if made % _MEMO_PROBE == 0 and (index + 1 - made) * _MEMO_WORTH < made:
+                keep = False
+                reports.clear()
         yield report
