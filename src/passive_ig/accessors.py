@@ -66,7 +66,8 @@ class PassiveIGFrame:
     ) -> Any:
         """The findings of every row, as :func:`~passive_ig.frames.check_frame` gives
         them; with pandas, indexed by the index labels of the rows they are about."""
-        findings = check_frame(
+        # check_frame already indexes a pandas result by the frame's own labels
+        return check_frame(
             self._frame,
             payer=payer,
             as_of=as_of,
@@ -76,9 +77,6 @@ class PassiveIGFrame:
             min_severity=min_severity,
             notes=notes,
         )
-        if _is_pandas(self._frame):
-            findings.index = self._frame.index.take(findings["line"].to_numpy())
-        return findings
 
     def ok(
         self,
