@@ -25,6 +25,8 @@ from ._plan import HOME_SERVICES, Plan, RulePlan
 
 __all__ = ["Backend", "findings"]
 
+# (the patterns that strip a prefix are anchored at the start, so replacing all their
+# matches replaces the one, as re.sub does in passive_ig.codes)
 # the separators and whitespace the compiled cleaning strips: ASCII only (a row with
 # any other character goes to the Python checker, see SAFE_TEXT)
 _SEP = r"[ \-:#]"
@@ -53,6 +55,10 @@ class Backend(Protocol):
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
         """``(row, pos, value)``: one row per item of the list column ``column``, with its
         position from 0; rows whose list is empty or null give none."""
+        ...
+
+    def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        """``frame``, computed once where the engine would compute it again for each use."""
         ...
 
 
@@ -135,7 +141,7 @@ def prepare(
     if as_of is not None:
         day = nw.coalesce(nw.col("date"), nw.lit(as_of))
     text = _upper(nw.col("code_raw"))
-    rest = text.str.replace(r"^(CPT|HCPCS)" + _SEP + "*", "", literal=False, n=1).str.strip_chars(
+    rest = text.str.replace_all(r"^(CPT|HCPCS)" + _SEP + "*", "", literal=False).str.strip_chars(
         " "
     )
     cpt = rest.str.contains(CPT)
@@ -185,12 +191,12 @@ def prepare(
     # the modifiers, one row each, cleaned as validate_modifier cleans them
     mods = backend.explode(lines.select("row", "mods"), "mods")
     mtext = _upper(nw.col("value"))
-    mtext = mtext.str.replace(r"^(MODIFIER|MOD)" + _SEP + "*|^-", "", literal=False, n=1)
+    mtext = mtext.str.replace_all(r"^(MODIFIER|MOD)" + _SEP + "*|^-", "", literal=False)
     mtext = mtext.str.strip_chars(" ")
     mods = mods.with_columns(
         mod=nw.when(mtext.str.contains(MODIFIER)).then(mtext).otherwise(nw.lit(None, nw.String))
     )
-    mods = mods.with_columns(
+    mods = backend.cache(mods).with_columns(
         first=~nw.col("mod").is_null() & (nw.col("pos") == nw.col("pos").min().over("row", "mod"))
     )
     flags = mods.group_by("row").agg(
@@ -203,6 +209,7 @@ def prepare(
 
     # the diagnoses, one row each, cleaned as validate_diagnosis cleans them
     dxs = backend.explode(lines.select("row", "dx"), "dx")
+    dxs = backend.cache(dxs)
     dtext = _upper(nw.col("value"))
     dotted = (
         nw.when(~dtext.str.contains(r"\.") & (dtext.str.len_chars() > 3))
@@ -245,7 +252,7 @@ def prepare(
     lines = _bools(lines, ["any_pidd", "any_ncd", "in_complete"]).with_columns(
         n_dx=nw.col("n_dx").fill_null(0)
     )
-    return lines, mods, dxs
+    return backend.cache(lines), mods, dxs
 
 
 def _code_type(name: str) -> str:

@@ -60,6 +60,9 @@ class _Polars:
         )
         return nw.from_native(out)
 
+    def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return frame  # polars finds the common parts of its plan itself
+
     def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
         native = frame.to_native()
         return list(native.select(pl.col(column).unique()).collect().to_series().to_list())
