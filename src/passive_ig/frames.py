@@ -284,22 +284,48 @@ def _flag(value: Any, row: int) -> bool:
 
 
 def _findings_frame(kind: str, reports: Sequence[Report | None]) -> Any:
-    columns: dict[str, list[Any]] = {name: [] for name in FINDING_COLUMNS}
+    # The columns are built once, each in one pass. The sources column is the dear one
+    # (a list per finding): each distinct tuple of sources is turned into its ids once,
+    # and polars gathers the rows from those few lists by index.
+    lines: list[int] = []
+    payers: list[str] = []
+    rules: list[str] = []
+    severities: list[str] = []
+    messages: list[str] = []
+    paths: list[str] = []
+    suggestions: list[str | None] = []
+    source_index: list[int] = []
+    distinct: dict[tuple[object, ...], int] = {}
     for row, report in enumerate(reports):
         if report is None:  # pragma: no cover - every row has a report
             continue
+        payer = report.payer
         for finding in report.findings:
-            columns["line"].append(row)
-            columns["payer"].append(report.payer)
-            columns["rule"].append(finding.rule)
-            columns["severity"].append(finding.severity.value)
-            columns["message"].append(finding.message)
-            columns["path"].append(finding.path)
-            columns["suggestion"].append(finding.suggestion)
-            columns["sources"].append([source.id for source in finding.sources])
+            lines.append(row)
+            payers.append(payer)
+            rules.append(finding.rule)
+            severities.append(finding.severity.value)
+            messages.append(finding.message)
+            paths.append(finding.path)
+            suggestions.append(finding.suggestion)
+            index = distinct.get(finding.sources)
+            if index is None:
+                index = distinct[finding.sources] = len(distinct)
+            source_index.append(index)
+    ids = [[source.id for source in sources] for sources in distinct]  # type: ignore[attr-defined]
+    columns: dict[str, Any] = {
+        "line": lines,
+        "payer": payers,
+        "rule": rules,
+        "severity": severities,
+        "message": messages,
+        "path": paths,
+        "suggestion": suggestions,
+    }
     if kind == "pandas":
+        columns["sources"] = [list(ids[index]) for index in source_index]
         return _pandas_frame(columns)
-    return _polars_frame(columns)
+    return _polars_frame(columns, ids, source_index)
 
 
 def _pandas_frame(columns: dict[str, list[Any]]) -> Any:
@@ -312,10 +338,14 @@ def _pandas_frame(columns: dict[str, list[Any]]) -> Any:
     return pd.DataFrame(data, columns=list(FINDING_COLUMNS))
 
 
-def _polars_frame(columns: dict[str, list[Any]]) -> Any:
+def _polars_frame(
+    columns: dict[str, list[Any]], ids: list[list[str]], source_index: list[int]
+) -> Any:
     pl = importlib.import_module("polars")  # optional: not a static import
 
     schema: dict[str, Any] = dict.fromkeys(FINDING_COLUMNS, pl.String)
     schema["line"] = pl.Int64
-    schema["sources"] = pl.List(pl.String)
-    return pl.DataFrame(columns, schema=schema)
+    data = {name: pl.Series(name, values, dtype=schema[name]) for name, values in columns.items()}
+    distinct = pl.Series("sources", ids, dtype=pl.List(pl.String))
+    data["sources"] = distinct.gather(pl.Series(source_index, dtype=pl.UInt32))
+    return pl.DataFrame([data[name] for name in FINDING_COLUMNS])
