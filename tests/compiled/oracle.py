@@ -56,10 +56,9 @@ def expected(
         else:
             claims.setdefault(row["claim_id"], []).append(index)
     for claim_id, members in claims.items():
-        authorization = next(
-            (rows[i]["prior_authorization"] for i in members if rows[i]["prior_authorization"]),
-            None,
-        )
+        # the claim's authorization: the first non-blank one its rows give
+        given = [rows[i]["prior_authorization"] for i in members]
+        authorization = next((text for text in given if text and text.strip()), None)
         claim = Claim(
             payer=rows[members[0]]["payer"],
             lines=[_line(rows[i]) for i in members],

@@ -31,7 +31,23 @@ from ..rules._line import PRODUCT_KINDS, Resolver
 if TYPE_CHECKING:
     from ..registry import Registry
 
-__all__ = ["COMPILED_RULES", "Plan", "plan_for"]
+__all__ = ["COMPILED_RULES", "OUTPUT_COLUMNS", "Plan", "plan_for"]
+
+OUTPUT_COLUMNS = (
+    "row",
+    "claim_id",
+    "line",
+    "line_id",
+    "payer",
+    "rule",
+    "severity",
+    "message",
+    "path",
+    "suggestion",
+    "sources",
+)
+"""The columns of a findings table, in order."""
+
 
 COMPILED_RULES: frozenset[str] = frozenset(
     {

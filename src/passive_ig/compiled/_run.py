@@ -13,26 +13,11 @@ import narwhals as nw
 from ..answers import Report, Severity
 from ..claims import Claim, ClaimLine
 from ..errors import InvalidInputError
-from ._plan import Plan, plan_for
+from ._plan import OUTPUT_COLUMNS, Plan, plan_for
 from ._rules import Backend, findings
 
 if TYPE_CHECKING:
     from ..registry import Registry
-
-OUTPUT_COLUMNS = (
-    "row",
-    "claim_id",
-    "line",
-    "line_id",
-    "payer",
-    "rule",
-    "severity",
-    "message",
-    "path",
-    "suggestion",
-    "sources",
-)
-"""The columns of a findings table, in order."""
 
 OUTPUT_TYPES = {
     "row": "int",

@@ -61,7 +61,8 @@ class _Polars:
         return nw.from_native(out)
 
     def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        return frame  # polars finds the common parts of its plan itself
+        # computed once: the rules read the lines from some forty branches of the plan
+        return nw.from_native(frame.to_native().collect().lazy())
 
     def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
         native = frame.to_native()
