@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import importlib.util
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -131,7 +132,10 @@ def check_frame(
         registry = default
     values = {name: _column(frame, name, kind) for name in LINE_COLUMNS if name in columns}
     count = len(values["code"])
-    lines = [_line(values, row) for row in range(count)]
+    lines = [_line(values, row) for row in range(count)]  # every row checked for the contract
+    quiet = _quiet_rows(
+        frame, kind, count, payer, as_of, registry, select, ignore, min_severity, notes
+    )
     payers = values.get("payer")
     by_payer: dict[str | None, list[int]] = {}
     for row in range(count):
@@ -147,6 +151,17 @@ def check_frame(
                 f"a payer: the payer argument, or a 'payer' value on row {rows[0]}",
                 what="payer",
             )
+        if quiet:  # rows the compiled rules find nothing on need no report of their own
+            empty = Report(
+                payer=registry.payers[row_payer].id,
+                findings=(),
+                data_version=registry.manifest.data_version,
+                as_of=as_of,
+            )
+            for row in rows:
+                if row in quiet:
+                    reports[row] = empty
+            rows = [row for row in rows if row not in quiet]
         checked = registry.check_many(
             [lines[row] for row in rows],
             payer=row_payer,
@@ -159,6 +174,42 @@ def check_frame(
         for row, report in zip(rows, checked, strict=True):
             reports[row] = report
     return _findings_frame(kind, reports)
+
+
+COMPILED_FROM = 50_000
+"""From this many rows, :func:`check_frame` on a polars frame first runs the compiled rules
+(:mod:`passive_ig.compiled`, when narwhals is installed) and sends to the Python checker
+only the rows they find something on; the result is the same."""
+
+
+def _quiet_rows(
+    frame: Any,
+    kind: str,
+    count: int,
+    payer: str | None,
+    as_of: dt.date | None,
+    registry: Registry,
+    select: Iterable[str] | str | None,
+    ignore: Iterable[str] | str | None,
+    min_severity: Severity | str | None,
+    notes: bool,
+) -> set[int]:
+    """The rows on which the compiled rules find nothing (none for a small frame)."""
+    if kind != "polars" or count < COMPILED_FROM or importlib.util.find_spec("narwhals") is None:
+        return set()
+    from .compiled.polars import check_polars
+
+    found = check_polars(
+        frame.select([name for name in LINE_COLUMNS if name in frame.columns]),
+        payer=payer,
+        as_of=as_of,
+        registry=registry,
+        select=select,
+        ignore=ignore,
+        min_severity=min_severity,
+        notes=notes,
+    )
+    return set(range(count)) - set(found["row"].unique().to_list())
 
 
 # ------------------------------------------------------------------ reading a frame
