@@ -106,7 +106,7 @@ def main() -> None:
             speeds[engine].append(args.size / result["seconds"])
     base = statistics.median(speeds["check_many"])
     print(f"{args.size:,} distinct lines (median of {args.repeats})\n")
-    print("| engine | lines/s | × check_many |")
+    print("| engine | lines/s | x check_many |")
     print("|---|---:|---:|")
     for engine, values in speeds.items():
         speed = statistics.median(values)

@@ -209,7 +209,8 @@ def _quiet_rows(
         min_severity=min_severity,
         notes=notes,
     )
-    return set(range(count)) - set(found["row"].unique().to_list())
+    rows: list[int] = found.get_column("row").unique().to_list()  # type: ignore[union-attr]
+    return set(range(count)) - set(rows)
 
 
 # ------------------------------------------------------------------ reading a frame

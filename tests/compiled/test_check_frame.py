@@ -34,5 +34,6 @@ def test_a_large_frame_gives_the_same_findings_through_the_compiled_rules(
     monkeypatch.setattr(frames, "COMPILED_FROM", 1000)
     monkeypatch.setattr(frames, "_quiet_rows", counted)
     compiled = frames.check_frame(lines, notes=True)
-    assert calls and calls[0] > 0  # the compiled rules did spare some rows
+    assert calls  # the compiled rules ran
+    assert calls[0] > 0  # and spared some rows
     assert compiled.equals(alone)

@@ -158,12 +158,12 @@ class Plan:
         self.payer_codes, self.site_of_care = _policy_tables(registry, payers)
         self.modifiers = _modifier_table(registry, payers)
         self.modifier_codes = _modifier_code_table(registry)
-        self.places = {
+        self.places: dict[str, list[Any]] = {
             "pos": [place.code for place in registry.places_of_service],
             "place_home": [bool(place.home_type) for place in registry.places_of_service],
         }
         self.diagnoses = _diagnosis_table(registry)
-        self.fits = {
+        self.fits: dict[str, list[Any]] = {
             "product_code": [],
             "admin_code": [],
         }

@@ -66,18 +66,14 @@ def _upper(expr: nw.Expr) -> nw.Expr:
     return expr.str.strip_chars(" ").str.to_uppercase()
 
 
-def _in_force(day: nw.Expr, start: object, end: object) -> nw.Expr:
+def _in_force(day: nw.Expr, start: dt.date | None, end: dt.date | None) -> nw.Expr:
     """``day`` is null or inside [start, end] (null bounds open); start/end are dates,
     null or expressions."""
     cond = day.is_null()
     inside = nw.lit(True)
-    if isinstance(start, nw.Expr):
-        inside = inside & (start.is_null() | (day >= start))
-    elif start is not None:
+    if start is not None:
         inside = inside & (day >= nw.lit(start))
-    if isinstance(end, nw.Expr):
-        inside = inside & (end.is_null() | (day <= end))
-    elif end is not None:
+    if end is not None:
         inside = inside & (day <= nw.lit(end))
     return cond | inside
 
@@ -136,7 +132,7 @@ def prepare(
             "soc_na": "bool",
         },
     )
-    places = t(plan.places, {"pos": "str", "place_home": "bool"})
+    places = t(dict(plan.places), {"pos": "str", "place_home": "bool"})
     day = nw.col("date")
     if as_of is not None:
         day = nw.coalesce(nw.col("date"), nw.lit(as_of))

@@ -90,7 +90,7 @@ class _DuckDB:
             f"unnest(generate_series(0, len({column}) - 1)) AS pos FROM t) "
             "WHERE value IS NOT NULL",
         )
-        return nw.from_native(out)
+        return nw.from_native(out)  # type: ignore[no-any-return]
 
     def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         name = f"passive_ig_cache_{next(_NAMES)}"
@@ -196,7 +196,9 @@ def prepare(relation: duckdb.DuckDBPyRelation, payer: str | None) -> duckdb.Duck
         f"OR coalesce(list_bool_or(list_transform(dx, lambda x: NOT regexp_full_match(x, '{safe}'))), FALSE)"
         f") AS unsafe FROM ({inner})"
     )
-    return relation.query("t", sql)
+    prepared = relation.query("t", sql)
+    assert prepared is not None
+    return prepared
 
 
 def check_duckdb(
@@ -246,4 +248,4 @@ def check_duckdb(
         min_severity=min_severity,
         notes=notes,
     )
-    return engine.cache(out).to_native()
+    return engine.cache(out).to_native()  # type: ignore[no-any-return]

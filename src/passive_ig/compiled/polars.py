@@ -47,7 +47,7 @@ _TYPES = {
 
 class _Polars:
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
-        schema = {name: _TYPES[types[name]] for name in columns}
+        schema: dict[str, Any] = {name: _TYPES[types[name]] for name in columns}
         return nw.from_native(pl.LazyFrame(columns, schema=schema))
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
@@ -58,11 +58,11 @@ class _Polars:
             .explode(["value", "pos"])
             .filter(pl.col("value").is_not_null())
         )
-        return nw.from_native(out)
+        return nw.from_native(out)  # type: ignore[no-any-return]
 
     def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         # computed once: the rules read the lines from some forty branches of the plan
-        return nw.from_native(frame.to_native().collect().lazy())
+        return nw.from_native(frame.to_native().collect().lazy())  # type: ignore[no-any-return]
 
     def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
         native = frame.to_native()
@@ -177,4 +177,4 @@ def check_polars(
         min_severity=min_severity,
         notes=notes,
     ).to_native()
-    return out.collect() if isinstance(frame, pl.DataFrame) else out
+    return out.collect() if isinstance(frame, pl.DataFrame) else out  # type: ignore[no-any-return]
