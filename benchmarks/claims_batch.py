@@ -233,7 +233,7 @@ def make_distinct_columns(size: int, *, seed: int = 90283) -> dict[str, object]:
     import polars as pl
 
     rng = np.random.default_rng(seed)
-    claims = int(size / 2.0) + 1000
+    claims = int(size / 1.9) + 1000
     day0 = np.datetime64("2024-01-01")
 
     def draw(choices: tuple[object, ...], count: int) -> np.ndarray:

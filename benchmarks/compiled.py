@@ -95,22 +95,23 @@ def child(path: str, engine: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=2_000_000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="0: memory only")
     parser.add_argument("--memory-size", type=int, default=10_000_000)
     args = parser.parse_args()
-    path = batch(args.size)
     speeds: dict[str, list[float]] = {"duckdb": [], "polars": [], "check_many": []}
+    path = batch(args.size) if args.repeats else ""
     for _ in range(args.repeats):
         for engine in speeds:
             result = child(path, engine)
             speeds[engine].append(args.size / result["seconds"])
-    base = statistics.median(speeds["check_many"])
-    print(f"{args.size:,} distinct lines (median of {args.repeats})\n")
-    print("| engine | lines/s | x check_many |")
-    print("|---|---:|---:|")
-    for engine, values in speeds.items():
-        speed = statistics.median(values)
-        print(f"| {engine} | {speed:,.0f} | {speed / base:.1f} |")
+    if args.repeats:
+        base = statistics.median(speeds["check_many"])
+        print(f"{args.size:,} distinct lines (median of {args.repeats})\n")
+        print("| engine | lines/s | x check_many |")
+        print("|---|---:|---:|")
+        for engine, values in speeds.items():
+            speed = statistics.median(values)
+            print(f"| {engine} | {speed:,.0f} | {speed / base:.1f} |")
     if args.memory_size:
         big = batch(args.memory_size)
         print(f"\npeak memory (VmHWM) for {args.memory_size:,} lines read from Parquet:")
