@@ -206,3 +206,164 @@ def make_distinct_batch(size: int, *, seed: int = 250_3) -> list[ClaimLine]:
         seen.add(line)
         rows.append(line)
     return [_parsed(row) for row in rows]
+
+
+# ----------------------------------------------------------------- as columns, at scale
+
+PAYER_MIX = ("Medicare", "Medicare", "UHC", "Aetna", "Cigna", "BCBS")
+DIAGNOSIS_POOL = (
+    "D80.0", "D80.1", "D80.3", "D80.5", "D81.0", "D81.9", "D82.0", "D83.0", "D83.9", "D84.9",
+    "G61.0", "G61.81", "G70.00", "G70.01", "D69.3", "D69.41", "L10.0", "L10.1", "L12.0",
+    "M33.20", "M33.90", "M60.9", "B20", "Z79.899", "Z94.81", "Z94.84", "C91.10", "C90.00",
+)  # fmt: skip
+
+
+def make_distinct_columns(size: int, *, seed: int = 90283) -> dict[str, object]:
+    """``size`` claim lines as columns (for polars, DuckDB or Parquet), of which no two are
+    equal: multi-line claims (a product line with its dose for the patient's weight, one
+    or two administration lines, now and then an E/M line or a home infusion line), dates
+    over all of 2024, each claim's own place, payer and diagnoses, and 5 % broken lines
+    (a malformed or unknown code, a broken modifier, place or diagnosis). Built with
+    numpy and polars in a few seconds for millions of lines; deterministic for a seed.
+
+    Returns a polars DataFrame with the columns of ``passive_ig.frames.LINE_COLUMNS``
+    plus ``claim_id`` and ``prior_authorization``.
+    """
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(seed)
+    claims = int(size / 1.9) + 1000
+    day0 = np.datetime64("2024-01-01")
+
+    def draw(choices: tuple[object, ...], count: int) -> np.ndarray:
+        return np.asarray(choices)[rng.integers(0, len(choices), count)]
+
+    claim_id = np.char.add("C", np.arange(claims).astype(str))
+    claim_payer = draw(PAYER_MIX, claims)
+    claim_day = day0 + rng.integers(0, 366, claims).astype("timedelta64[D]")
+    claim_pos = draw(("11", "11", "19", "22", "12"), claims)
+    dx_count = rng.integers(1, 4, claims)
+    pool = pl.Series(DIAGNOSIS_POOL)
+    picks = [pool.gather(rng.integers(0, len(DIAGNOSIS_POOL), claims)) for _ in range(3)]
+    claim_dx = (
+        pl.DataFrame({"a": picks[0], "b": picks[1], "c": picks[2], "k": dx_count})
+        .select(
+            pl.concat_list("a", "b", "c")
+            .list.head(pl.col("k"))
+            .list.unique(maintain_order=True)
+            .alias("dx")
+        )
+        .to_series()
+    )
+    authorized = rng.random(claims) < 0.3
+
+    parts = []
+
+    def slot(mask: np.ndarray, number: int, **columns: object) -> None:
+        index = np.nonzero(mask)[0]
+        frame = {"claim": index, "slot": np.full(len(index), number)}
+        for name, value in columns.items():
+            frame[name] = value[index] if isinstance(value, np.ndarray) else value
+        parts.append(pl.DataFrame(frame, strict=False))
+
+    weight = rng.integers(30, 121, claims)
+    per_kg = draw((0.4, 0.5, 1.0, 2.0), claims).astype(float)
+    dose = np.round(weight * per_kg * 10) * 100.0  # to 0.1 g, in mg
+    discarded = rng.random(claims) < 0.15
+    units = np.round(dose / 500).astype(np.int64)
+    units = np.where(rng.random(claims) < 0.05, units + 1, units)  # a few miscounted
+    product = rng.random(claims) < 0.8
+    modifiers = np.where(discarded, "JW", "JZ")
+    slot(
+        product,
+        0,
+        code=draw(PRODUCTS, claims),
+        modifiers=modifiers,
+        units=units,
+        dose_mg=dose,
+        discarded_mg=np.where(discarded, draw((500.0, 1000.0, 2500.0), claims), np.nan),
+    )
+    admin = rng.random(claims) < 0.9
+    slot(admin, 1, code=draw(ADMIN, claims), units=rng.integers(1, 9, claims))
+    second = admin & (rng.random(claims) < 0.4)
+    slot(second, 2, code=draw(("96366", "96367"), claims), units=rng.integers(1, 9, claims))
+    em = rng.random(claims) < 0.2
+    slot(
+        em,
+        3,
+        code=draw(("99213", "99214", "99215"), claims),
+        units=np.ones(claims, dtype=np.int64),
+        modifiers=np.full(claims, "25"),
+        evaluation_and_management=np.ones(claims, dtype=bool),
+    )
+    home = ~product & ~admin
+    slot(home, 4, code=np.full(claims, "Q2052"), units=rng.integers(1, 9, claims))
+
+    per_claim = pl.DataFrame(
+        {
+            "claim": np.arange(claims),
+            "claim_id": claim_id,
+            "payer": claim_payer.astype(str),
+            "date_of_service": claim_day,
+            "place_of_service": claim_pos.astype(str),
+            "diagnoses": claim_dx,
+            "prior_authorization": pl.Series(authorized).replace_strict(
+                {True: "PA-1", False: None}, return_dtype=pl.String
+            ),
+        },
+        strict=False,
+    ).with_columns(pl.col("date_of_service").cast(pl.Date))
+    lines = (
+        pl.concat(parts, how="diagonal_relaxed")
+        .join(per_claim, on="claim", how="left")
+        .sort("claim", "slot")
+        .with_columns(
+            discarded_mg=pl.col("discarded_mg").fill_nan(None),
+            evaluation_and_management=pl.col("evaluation_and_management").fill_null(False),
+            modifiers=pl.col("modifiers").fill_null(""),
+        )
+    )
+    # 5 % broken: a code, a modifier, a place or a diagnosis
+    count = lines.height
+    fault = rng.integers(0, 4, count)
+    broken = rng.random(count) < BROKEN_SHARE * 10
+    lines = lines.with_columns(
+        code=pl.when(pl.Series(broken & (fault == 0)))
+        .then(pl.Series(draw(BROKEN_CODES, count).astype(str)))
+        .otherwise(pl.col("code")),
+        modifiers=pl.when(pl.Series(broken & (fault == 1)))
+        .then(pl.Series(draw(tuple(",".join(m) for m in BROKEN_MODIFIERS), count).astype(str)))
+        .otherwise(pl.col("modifiers")),
+        place_of_service=pl.when(pl.Series(broken & (fault == 2)))
+        .then(pl.Series(draw(BROKEN_PLACES, count).astype(str)))
+        .otherwise(pl.col("place_of_service")),
+        diagnoses=pl.when(pl.Series(broken & (fault == 3)))
+        .then(pl.Series(draw(tuple(",".join(d) for d in BROKEN_DIAGNOSES), count)).str.split(","))
+        .otherwise(pl.col("diagnoses")),
+    )
+    lines = lines.with_columns(
+        modifiers=pl.when(pl.col("modifiers") == "")
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("modifiers").str.split(","))
+    )
+    columns = [
+        "claim_id",
+        "code",
+        "modifiers",
+        "units",
+        "place_of_service",
+        "date_of_service",
+        "diagnoses",
+        "dose_mg",
+        "discarded_mg",
+        "evaluation_and_management",
+        "payer",
+        "prior_authorization",
+    ]
+    # no two lines equal (the line's own values, as a ClaimLine compares them)
+    line_values = [c for c in columns if c not in ("claim_id", "payer", "prior_authorization")]
+    lines = lines.unique(subset=line_values, keep="first", maintain_order=True)
+    if lines.height < size:  # pragma: no cover - the margin above is ample
+        raise RuntimeError(f"only {lines.height} distinct lines for {size}")
+    return lines.head(size).select(columns)

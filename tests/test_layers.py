@@ -163,6 +163,6 @@ def test_the_hooks_are_still_there() -> None:
 def test_the_layers_name_only_modules_that_exist() -> None:
     modules = set(_graph())
     for name in LAYERS:
-        if name in ("", "compiled"):  # room kept for the compiled checks
+        if name == "":
             continue
         assert any(_belongs(module, name) for module in modules), name

@@ -75,6 +75,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import importlib
+import importlib.util
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -83,7 +84,7 @@ from typing import TYPE_CHECKING, Any
 from .answers import Report, Severity
 from .claims import ClaimLine
 from .codes import parse_iso_date
-from .errors import InvalidInputError, UnknownPayerError
+from .errors import InvalidInputError, PassiveIGError, UnknownPayerError
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -144,6 +145,9 @@ def check_frame(
     values = {name: _column(frame, name, kind) for name in LINE_COLUMNS if name in columns}
     count = len(values["code"])
     labels = _labels(frame, kind, count)
+    quiet = _quiet_rows(
+        frame, kind, count, payer, as_of, registry, select, ignore, min_severity, notes
+    )
     reports: list[Report | None] = [None] * count
     unchecked: dict[int, str] = {}  # row -> why it could not be checked
     lines: list[ClaimLine | None] = [None] * count
@@ -169,6 +173,17 @@ def check_frame(
         by_payer.setdefault(row_payer, []).append(row)
     for row_payer, rows in by_payer.items():
         try:
+            if quiet:  # rows the compiled rules find nothing on need no report of their own
+                empty = Report(
+                    payer=registry.payers[row_payer].id,
+                    findings=(),
+                    data_version=registry.manifest.data_version,
+                    as_of=as_of,
+                )
+                for row in rows:
+                    if row in quiet:
+                        reports[row] = empty
+                rows = [row for row in rows if row not in quiet]
             checked = registry.check_many(
                 [line for row in rows if (line := lines[row]) is not None],
                 payer=row_payer,
@@ -217,19 +232,58 @@ def _aligned(kind: str, found: Any, unchecked: dict[int, str], labels: list[Any]
             "message": [unchecked[row] for row in rows],
             "path": [None] * len(rows),
             "suggestion": [None] * len(rows),
-            "sources": [[] for _ in rows],
         }
         if kind == "pandas":
             pd = importlib.import_module("pandas")
-            extra = _pandas_frame(errors)
+            extra = _pandas_frame({**errors, "sources": [[] for _ in rows]})
             found = pd.concat([found, extra], ignore_index=True)
             found = found.sort_values("line", kind="stable", ignore_index=True)
         else:
             pl = importlib.import_module("polars")
-            found = pl.concat([found, _polars_frame(errors)]).sort("line", maintain_order=True)
+            found = pl.concat([found, _polars_frame(errors, [[]], [0] * len(rows))]).sort("line", maintain_order=True)
     if kind == "pandas":
         found.index = [labels[row] for row in found["line"]]
     return found
+
+
+COMPILED_FROM = 50_000
+"""From this many rows, :func:`check_frame` on a polars frame first runs the compiled rules
+(:mod:`passive_ig.compiled`, when narwhals is installed) and sends to the Python checker
+only the rows they find something on; the result is the same."""
+
+
+def _quiet_rows(
+    frame: Any,
+    kind: str,
+    count: int,
+    payer: str | None,
+    as_of: dt.date | None,
+    registry: Registry,
+    select: Iterable[str] | str | None,
+    ignore: Iterable[str] | str | None,
+    min_severity: Severity | str | None,
+    notes: bool,
+) -> set[int]:
+    """The rows on which the compiled rules find nothing (none for a small frame)."""
+    if kind != "polars" or count < COMPILED_FROM or importlib.util.find_spec("narwhals") is None:
+        return set()
+    from .compiled.polars import check_polars
+
+    try:
+        found = check_polars(
+            frame.select([name for name in LINE_COLUMNS if name in frame.columns]),
+            payer=payer,
+            as_of=as_of,
+            registry=registry,
+            select=select,
+            ignore=ignore,
+            min_severity=min_severity,
+            notes=notes,
+        )
+    except PassiveIGError:  # a row the compiled path refuses: every row goes the slow way,
+        return set()  # which names the bad rows one by one
+    rows: list[int] = found.get_column("row").unique().to_list()  # type: ignore[union-attr]
+    return set(range(count)) - set(rows)
 
 
 # ------------------------------------------------------------------ reading a frame
@@ -359,22 +413,48 @@ def _flag(value: Any, row: object) -> bool:
 
 
 def _findings_frame(kind: str, reports: Sequence[Report | None]) -> Any:
-    columns: dict[str, list[Any]] = {name: [] for name in FINDING_COLUMNS}
+    # The columns are built once, each in one pass. The sources column is the dear one
+    # (a list per finding): each distinct tuple of sources is turned into its ids once,
+    # and polars gathers the rows from those few lists by index.
+    lines: list[int] = []
+    payers: list[str] = []
+    rules: list[str] = []
+    severities: list[str] = []
+    messages: list[str] = []
+    paths: list[str] = []
+    suggestions: list[str | None] = []
+    source_index: list[int] = []
+    distinct: dict[tuple[object, ...], int] = {}
     for row, report in enumerate(reports):
         if report is None:  # pragma: no cover - every row has a report
             continue
+        payer = report.payer
         for finding in report.findings:
-            columns["line"].append(row)
-            columns["payer"].append(report.payer)
-            columns["rule"].append(finding.rule)
-            columns["severity"].append(finding.severity.value)
-            columns["message"].append(finding.message)
-            columns["path"].append(finding.path)
-            columns["suggestion"].append(finding.suggestion)
-            columns["sources"].append([source.id for source in finding.sources])
+            lines.append(row)
+            payers.append(payer)
+            rules.append(finding.rule)
+            severities.append(finding.severity.value)
+            messages.append(finding.message)
+            paths.append(finding.path)
+            suggestions.append(finding.suggestion)
+            index = distinct.get(finding.sources)
+            if index is None:
+                index = distinct[finding.sources] = len(distinct)
+            source_index.append(index)
+    ids = [[source.id for source in sources] for sources in distinct]  # type: ignore[attr-defined]
+    columns: dict[str, Any] = {
+        "line": lines,
+        "payer": payers,
+        "rule": rules,
+        "severity": severities,
+        "message": messages,
+        "path": paths,
+        "suggestion": suggestions,
+    }
     if kind == "pandas":
+        columns["sources"] = [list(ids[index]) for index in source_index]
         return _pandas_frame(columns)
-    return _polars_frame(columns)
+    return _polars_frame(columns, ids, source_index)
 
 
 def _pandas_frame(columns: dict[str, list[Any]]) -> Any:
@@ -387,10 +467,14 @@ def _pandas_frame(columns: dict[str, list[Any]]) -> Any:
     return pd.DataFrame(data, columns=list(FINDING_COLUMNS))
 
 
-def _polars_frame(columns: dict[str, list[Any]]) -> Any:
+def _polars_frame(
+    columns: dict[str, list[Any]], ids: list[list[str]], source_index: list[int]
+) -> Any:
     pl = importlib.import_module("polars")  # optional: not a static import
 
     schema: dict[str, Any] = dict.fromkeys(FINDING_COLUMNS, pl.String)
     schema["line"] = pl.Int64
-    schema["sources"] = pl.List(pl.String)
-    return pl.DataFrame(columns, schema=schema)
+    data = {name: pl.Series(name, values, dtype=schema[name]) for name, values in columns.items()}
+    distinct = pl.Series("sources", ids, dtype=pl.List(pl.String))
+    data["sources"] = distinct.gather(pl.Series(source_index, dtype=pl.UInt32))
+    return pl.DataFrame([data[name] for name in FINDING_COLUMNS])

@@ -1,0 +1,131 @@
+"""The rules compiled to dataframe and SQL engines: bulk checks at the speed of the data.
+
+The Python checker (:meth:`~passive_ig.Registry.check_many`) takes one line at a time.
+Here the same rules run as column expressions over a whole table of claim lines, on
+DuckDB (embedded: a Parquet or CSV file in, a findings table out, no server) or polars
+(eager or lazy), through `narwhals <https://narwhals-dev.github.io/narwhals/>`_, which
+also drives PySpark's API. Install the engine you use:
+``pip install 'passive-ig[duckdb]'`` or ``'passive-ig[polars]'``. ::
+
+    from passive_ig.compiled import check_table
+    findings = check_table("claims.parquet", payer="Medicare")   # a DuckDB relation
+
+**The same findings.** Each rule's gate (its payers, its dates, the codes its
+``codes`` predicate accepts, what the line must give) is generated from its
+declaration and the bundled data, whose facts (code sets, billing units, single-dose
+flags, effective dates, payer scopes, modifier conflicts, diagnosis lists, payer
+policies) are lookup tables joined in; claim rules are group-by and window expressions
+over ``claim_id``. A test (``tests/compiled``) generates claim tables with hypothesis
+and requires the compiled findings to equal the Python checker's, row for row, on
+every engine. Rules with no compiled form (:func:`fallback_rules`; none today), and
+claims with a value the compiled cleaning does not take (text outside ASCII letters,
+digits, spaces and ``.-:#``), run through the Python checker, so every rule is covered.
+
+**The table of lines.** One claim line per row, with the columns of
+:data:`passive_ig.frames.LINE_COLUMNS` (only ``code`` is required) and, optionally,
+``claim_id`` (the rows of one claim, in table order, are checked as one
+:class:`~passive_ig.claims.Claim`; a row without one is a line alone),
+``prior_authorization`` (a claim has an authorization when any of its rows gives a
+non-blank one) and ``line_id`` (carried to the findings). ``modifiers`` and
+``diagnoses`` are lists of text, or text separated by commas. The rows of one claim
+have one payer.
+
+**The findings table** has one row per finding, in the order of the lines, with the
+columns of :data:`FINDING_COLUMNS`: ``row`` (the line's position in the table, from
+0), ``claim_id``, ``line`` (its index in its claim; null for a line alone),
+``line_id``, ``payer`` (the payer's id), ``rule``, ``severity``, ``message``,
+``path`` (as :class:`~passive_ig.answers.Finding` has it: ``lines[1].modifiers[0]``),
+``suggestion`` and ``sources`` (a list of source ids). For a compiled rule the
+message is the rule's title and the suggestion is null, and the sources are those
+the rule rests on (:func:`passive_ig.rules.describe`), not those of the one record a
+finding enforces; the Python checker's findings keep their own words and sources.
+
+Values the Python checker refuses when a :class:`~passive_ig.claims.ClaimLine` is
+built (a negative dose, a date that is not a date) are not refused here: a date
+that does not read as ``YYYY-MM-DD`` is a missing date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..answers import Severity
+from ..errors import InvalidInputError
+from ._plan import COMPILED_RULES, OUTPUT_COLUMNS, plan_for
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+
+__all__ = ["COMPILED_RULES", "FINDING_COLUMNS", "check_table", "fallback_rules"]
+
+FINDING_COLUMNS: tuple[str, ...] = OUTPUT_COLUMNS
+"""The columns of the findings table, in order."""
+
+
+def fallback_rules(
+    registry: Registry | None = None,
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    min_severity: Severity | str | None = None,
+    notes: bool = False,
+) -> tuple[str, ...]:
+    """The rules of a selection that run through the Python checker, not compiled.
+
+    >>> fallback_rules()
+    ()
+    """
+    if registry is None:
+        from ..registry import registry as default
+
+        registry = default
+    plan = plan_for(registry, select=select, ignore=ignore, min_severity=min_severity, notes=notes)
+    return plan.fallback
+
+
+def check_table(
+    table: Any,
+    *,
+    payer: str | None = None,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    min_severity: Severity | str | None = None,
+    notes: bool = False,
+    connection: Any = None,
+) -> Any:
+    """Check a table of claim lines with the compiled rules; return its findings table.
+
+    ``table`` is a polars DataFrame (a DataFrame comes back) or LazyFrame (a LazyFrame
+    comes back), a DuckDB relation, or the path of a Parquet or CSV file (a DuckDB
+    relation comes back, on ``connection``, by default DuckDB's default connection).
+    ``payer`` is the payer of rows with no ``payer`` value; ``as_of``, ``select``,
+    ``ignore``, ``min_severity``, ``notes`` and ``registry`` are as for
+    :meth:`~passive_ig.Registry.check`.
+    """
+    options: dict[str, Any] = {
+        "payer": payer,
+        "as_of": as_of,
+        "registry": registry,
+        "select": select,
+        "ignore": ignore,
+        "min_severity": min_severity,
+        "notes": notes,
+    }
+    module = type(table).__module__.split(".", 1)[0]
+    if module == "polars":
+        from .polars import check_polars
+
+        return check_polars(table, **options)
+    if module in ("duckdb", "_duckdb") or isinstance(table, str) or hasattr(table, "__fspath__"):
+        from .duckdb import check_duckdb
+
+        return check_duckdb(table, connection=connection, **options)
+    raise InvalidInputError(
+        table,
+        "a polars DataFrame or LazyFrame, a DuckDB relation, or a Parquet or CSV file's path",
+        what="table of claim lines",
+    )

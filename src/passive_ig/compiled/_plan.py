@@ -1,0 +1,444 @@
+"""The plan of a compiled check: the rules a selection runs and the data they read, as
+lookup tables, worked out once per registry and selection from the same declarations
+and records the Python checker uses.
+
+Nothing here imports an engine: the tables are plain columns (``dict[str, list]``)
+that each engine turns into its own table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..answers import Severity
+from ..records import (
+    BillingUnit,
+    CodeKind,
+    Measure,
+    Modifier,
+    NotAvailable,
+    PriorAuthStatus,
+    RelationKind,
+    Route,
+)
+from ..rules import RULES, Rule, RuleKind, describe
+from ..rules._engine import Selection, make_selection, scope_of
+from ..rules._line import PRODUCT_KINDS, Resolver
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+
+__all__ = ["COMPILED_RULES", "OUTPUT_COLUMNS", "Plan", "plan_for"]
+
+OUTPUT_COLUMNS = (
+    "row",
+    "claim_id",
+    "line",
+    "line_id",
+    "payer",
+    "rule",
+    "severity",
+    "message",
+    "path",
+    "suggestion",
+    "sources",
+)
+"""The columns of a findings table, in order."""
+
+
+COMPILED_RULES: frozenset[str] = frozenset(
+    {
+        "date-of-service.missing",
+        "code.malformed",
+        "code.unknown",
+        "code.not-effective",
+        "code.status-not-available",
+        "modifier.malformed",
+        "modifier.unknown",
+        "modifier.placeholder",
+        "modifier.not-effective",
+        "place-of-service.malformed",
+        "place-of-service.unknown",
+        "diagnosis.malformed",
+        "modifier.not-on-code",
+        "modifier.not-for-code",
+        "modifier.not-together",
+        "modifier.route-missing",
+        "modifier.jw-amount",
+        "modifier.jw-nothing-discarded",
+        "modifier.jz-with-discard",
+        "modifier.25-not-on-em",
+        "units.missing",
+        "units.dose-mismatch",
+        "units.rounding",
+        "units.not-available",
+        "payer.prior-authorization",
+        "payer.prior-authorization-varies",
+        "payer.prior-authorization-not-available",
+        "payer.site-of-care",
+        "payer.site-of-care-not-available",
+        "payer.policy-not-available",
+        "payer.policy-via-generic-code",
+        "coverage.diagnosis-not-known",
+        "medicare.product-under-hcpcs",
+        "medicare.jw-required",
+        "medicare.jw-jz-required",
+        "medicare.home-ivig-place-of-service",
+        "medicare.home-ivig-diagnosis",
+        "medicare.ncd-250.3",
+        "medicare.home-ivig-same-place",
+        "claim.product-without-administration",
+        "claim.administration-without-product",
+        "claim.administration-route-mismatch",
+        "claim.em-without-25",
+    }
+)
+"""The ids of the rules that have a compiled form. A rule not in this set (a rule added
+later, or one whose data makes its compiled form ambiguous, see :attr:`Plan.fallback`)
+runs through the Python checker on the rows it concerns."""
+
+HOME_SERVICES = "Q2052"
+
+# what a line gives, as in the engine's FEATURES
+NEED_COLUMNS = {
+    "modifiers": "has_mods_raw",
+    "place": "has_pos_raw",
+    "diagnoses": "has_dx_raw",
+    "units": "has_units",
+    "discarded": "discarded",
+}
+
+
+class RulePlan:
+    """One rule as the compiled path runs it: its gate, from the declaration."""
+
+    __slots__ = ("codes", "end", "id", "kind", "needs", "needs_code", "payers", "rank", "start")
+
+    def __init__(self, registry: Registry, rule: Rule, rank: int) -> None:
+        facts = describe(registry, rule)
+        self.id = rule.id
+        self.rank = rank
+        self.kind = rule.kind
+        self.payers: tuple[str, ...] | None = (
+            tuple(sorted(facts.payers)) if facts.payers is not None else None
+        )
+        self.start = facts.start
+        self.end = facts.end
+        self.needs_code = rule.needs_code
+        self.needs = tuple(sorted(NEED_COLUMNS[need] for need in rule.needs))
+        self.codes = rule.codes is not None
+
+
+class Plan:
+    """What one selection runs on one registry's data, and the tables it reads."""
+
+    def __init__(self, registry: Registry, selection: Selection) -> None:
+        self.registry = registry
+        self.selection = selection
+        payers = [payer.id for payer in registry.payers]
+        chosen = [rule for rule in RULES if selection.chooses(rule)]
+        self.pair_scopes, ambiguous = _pairs(registry, payers)
+        compiled = set(COMPILED_RULES)
+        if ambiguous:
+            compiled.discard("modifier.not-together")
+        self.rules = {
+            rule.id: RulePlan(registry, rule, rank)
+            for rank, rule in enumerate(RULES)
+            if rule in chosen and rule.id in compiled
+        }
+        self.fallback: tuple[str, ...] = tuple(
+            rule.id for rule in chosen if rule.id not in compiled
+        )
+        """The chosen rules run through the Python checker."""
+        self.rule_table = _rule_table(registry)
+        self.codes = _code_table(registry)
+        self.payer_codes, self.site_of_care = _policy_tables(registry, payers)
+        self.modifiers = _modifier_table(registry, payers)
+        self.modifier_codes = _modifier_code_table(registry)
+        self.places: dict[str, list[Any]] = {
+            "pos": [place.code for place in registry.places_of_service],
+            "place_home": [bool(place.home_type) for place in registry.places_of_service],
+        }
+        self.diagnoses = _diagnosis_table(registry)
+        self.fits: dict[str, list[Any]] = {
+            "product_code": [],
+            "admin_code": [],
+        }
+        for code in registry.codes:
+            for link in code.related:
+                if link.kind is RelationKind.ADMINISTRATION:
+                    self.fits["product_code"].append(code.code)
+                    self.fits["admin_code"].append(link.code)
+        self.pairs = {
+            "mod_a": [a for (a, _b, _p) in self.pair_scopes],
+            "mod_b": [b for (_a, b, _p) in self.pair_scopes],
+            "payer": [p for (_a, _b, p) in self.pair_scopes],
+        }
+
+    def has(self, rule_id: str) -> bool:
+        return rule_id in self.rules
+
+    def line_rules(self) -> list[RulePlan]:
+        return [rule for rule in self.rules.values() if rule.kind is RuleKind.LINE]
+
+
+def _rule_table(registry: Registry) -> dict[str, list[Any]]:
+    table: dict[str, list[Any]] = {
+        "rule": [],
+        "rank": [],
+        "severity": [],
+        "message": [],
+        "sources": [],
+    }
+    for rank, rule in enumerate(RULES):
+        facts = describe(registry, rule)
+        table["rule"].append(rule.id)
+        table["rank"].append(rank)
+        table["severity"].append(rule.severity.value)
+        table["message"].append(rule.title)
+        table["sources"].append([source.id for source in facts.sources])
+    return table
+
+
+def _date(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def _unit_kind(unit: object) -> str:
+    if unit is None:
+        return "none"
+    if isinstance(unit, NotAvailable):
+        return "na"
+    assert isinstance(unit, BillingUnit)
+    return "mg" if unit.measure is Measure.MILLIGRAM else "other"
+
+
+def _code_table(registry: Registry) -> dict[str, list[Any]]:
+    any_payer = registry.payers[next(iter(registry.payers)).id]
+    resolver = Resolver(registry, any_payer)
+    columns: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "code",
+            "kind",
+            "is_product",
+            "is_admin",
+            "is_admin_or_home",
+            "c_start",
+            "c_end",
+            "status_na",
+            "unit_kind",
+            "unit_qty",
+            "single_dose",
+            "route_needed",
+            "under_hcpcs",
+            "home_ivig",
+            "home_drug",
+            "has_admin_links",
+        )
+    }
+    for rule in RULES:
+        if rule.codes is not None:
+            columns[f"ok:{rule.id}"] = []
+    for code in registry.codes:
+        unit = code.billing_unit
+        kind = _unit_kind(unit)
+        qty = float(unit.quantity) if isinstance(unit, BillingUnit) and kind == "mg" else None
+        related = code.related
+        intravenous = isinstance(code.routes, tuple) and Route.INTRAVENOUS in code.routes
+        columns["code"].append(code.code)
+        columns["kind"].append(code.kind.value)
+        columns["is_product"].append(code.kind in PRODUCT_KINDS)
+        columns["is_admin"].append(code.kind is CodeKind.ADMINISTRATION)
+        columns["is_admin_or_home"].append(
+            code.kind in (CodeKind.ADMINISTRATION, CodeKind.HOME_INFUSION_SERVICES)
+        )
+        columns["c_start"].append(_date(code.effective.start))
+        columns["c_end"].append(_date(code.effective.end))
+        columns["status_na"].append(isinstance(code.status, NotAvailable))
+        columns["unit_kind"].append(kind)
+        columns["unit_qty"].append(qty)
+        columns["single_dose"].append(code.single_dose_container is True)
+        columns["route_needed"].append(code.is_multi_route and resolver.route_modifier_codes(code))
+        columns["under_hcpcs"].append(
+            code.kind is CodeKind.IMMUNE_GLOBULIN_PRODUCT
+            and intravenous
+            and any(r.kind is RelationKind.PRODUCT_SPECIFIC_HCPCS for r in related)
+        )
+        home_drug = any(r.kind is RelationKind.HOME_INFUSION_SERVICES for r in related)
+        columns["home_ivig"].append(code.code == HOME_SERVICES or home_drug)
+        columns["home_drug"].append(home_drug)
+        columns["has_admin_links"].append(
+            code.kind in PRODUCT_KINDS
+            and any(r.kind is RelationKind.ADMINISTRATION for r in related)
+        )
+        for rule in RULES:
+            if rule.codes is not None:
+                columns[f"ok:{rule.id}"].append(bool(rule.codes(code)))
+    return columns
+
+
+def _policy_tables(
+    registry: Registry, payers: Iterable[str]
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    per: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "payer",
+            "code",
+            "has_policy",
+            "via_generic",
+            "pa_status",
+            "pa_start",
+            "pa_end",
+            "soc_na",
+        )
+    }
+    soc: dict[str, list[Any]] = {
+        name: [] for name in ("payer", "code", "pos", "soc_start", "soc_end", "soc_index")
+    }
+    for payer_id in payers:
+        resolver = Resolver(registry, registry.payers[payer_id])
+        for code in registry.codes:
+            policy, policy_code = resolver.governing_policy(code)
+            if policy is None:
+                continue
+            authorization = policy.prior_authorization
+            per["payer"].append(payer_id)
+            per["code"].append(code.code)
+            per["has_policy"].append(True)
+            per["via_generic"].append(policy_code != code.code)
+            per["pa_status"].append(
+                authorization.status.value
+                if isinstance(authorization.status, PriorAuthStatus)
+                else None
+            )
+            per["pa_start"].append(_date(authorization.effective.start))
+            per["pa_end"].append(_date(authorization.effective.end))
+            per["soc_na"].append(isinstance(policy.site_of_care, NotAvailable))
+            if isinstance(policy.site_of_care, NotAvailable):
+                continue
+            for index, rule in enumerate(policy.site_of_care):
+                for pos in dict.fromkeys(rule.non_preferred):
+                    soc["payer"].append(payer_id)
+                    soc["code"].append(code.code)
+                    soc["pos"].append(pos)
+                    soc["soc_start"].append(_date(rule.effective.start))
+                    soc["soc_end"].append(_date(rule.effective.end))
+                    soc["soc_index"].append(index)
+    return per, soc
+
+
+def _modifier_table(registry: Registry, payers: Iterable[str]) -> dict[str, list[Any]]:
+    table: dict[str, list[Any]] = {
+        name: [] for name in ("payer", "mod", "placeholder", "m_start", "m_end", "m_in_scope")
+    }
+    for payer_id in payers:
+        for record in registry.modifiers:
+            scope = scope_of(record)
+            table["payer"].append(payer_id)
+            table["mod"].append(record.code)
+            table["placeholder"].append(bool(record.placeholder))
+            table["m_start"].append(_date(record.effective.start))
+            table["m_end"].append(_date(record.effective.end))
+            table["m_in_scope"].append(scope is None or payer_id in scope)
+    return table
+
+
+def _modifier_code_table(registry: Registry) -> dict[str, list[Any]]:
+    resolver = Resolver(registry, registry.payers[next(iter(registry.payers)).id])
+    table: dict[str, list[Any]] = {"mod": [], "code": [], "not_on": [], "not_for": []}
+    for record in registry.modifiers:
+        for code in registry.codes:
+            not_on = bool(record.not_on) and resolver.in_ranges(code.code, record.not_on)
+            applies = record.applies_to
+            not_for = (
+                isinstance(applies, tuple)
+                and bool(applies)
+                and not resolver.in_ranges(code.code, applies)
+            )
+            if not_on or not_for:
+                table["mod"].append(record.code)
+                table["code"].append(code.code)
+                table["not_on"].append(not_on)
+                table["not_for"].append(not_for)
+    return table
+
+
+def _pairs(registry: Registry, payers: list[str]) -> tuple[list[tuple[str, str, str]], bool]:
+    """The pairs of modifiers that must not go together, each as (a, b, payer) with
+    a < b, for each payer whose findings keep it; and whether some pair's record
+    depends on the order of the line's modifiers (then the rule is not compiled)."""
+    records: dict[str, Modifier] = {record.code: record for record in registry.modifiers}
+    sides: dict[tuple[str, str], list[Modifier]] = {}
+    for first, record in records.items():
+        for second in record.not_with:
+            if second != first:
+                key = (min(first, second), max(first, second))
+                sides.setdefault(key, []).append(record)
+    out: list[tuple[str, str, str]] = []
+    ambiguous = False
+    for (a, b), found in sides.items():
+        scopes = [scope_of(record) for record in found]
+        if any(scope is None for scope in scopes):
+            kept: frozenset[str] | None = None
+        else:
+            distinct = set(scopes)
+            if len(distinct) > 1:
+                ambiguous = True
+                continue
+            kept = scopes[0]
+        out.extend((a, b, payer) for payer in payers if kept is None or payer in kept)
+    return out, ambiguous
+
+
+def _diagnosis_table(registry: Registry) -> dict[str, list[Any]]:
+    """(payer, code, dx, list): the diagnoses the compiled rules look up, by what for.
+
+    ``list`` is ``"complete"`` for a complete list of the payer's that applies to the
+    code, or the key of a list a rule rests on (``"pidd"``, ``"ncd"``; payer and code
+    empty)."""
+    table: dict[str, list[Any]] = {"payer": [], "code": [], "dx": [], "list": []}
+    seen: set[tuple[str, str, str, str]] = set()
+
+    def add(payer: str, code: str, dx: str, kind: str) -> None:
+        key = (payer, code, dx, kind)
+        if key not in seen:
+            seen.add(key)
+            table["payer"].append(payer)
+            table["code"].append(code)
+            table["dx"].append(dx)
+            table["list"].append(kind)
+
+    for dx_list in registry.diagnosis_lists:
+        if dx_list.payer and dx_list.complete:
+            for code in dx_list.applies_to:
+                for entry in dx_list.codes:
+                    add(dx_list.payer, code, entry.code, "complete")
+    for key, kind in (("medicare-home-ivig-pidd", "pidd"), ("medicare-ncd-250.3", "ncd")):
+        for entry in registry.diagnosis_lists[key].codes:
+            add("", "", entry.code, kind)
+    return table
+
+
+_PLANS: weakref.WeakKeyDictionary[Registry, dict[Selection, Plan]] = weakref.WeakKeyDictionary()
+
+
+def plan_for(
+    registry: Registry,
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    min_severity: Severity | str | None = None,
+    notes: bool = False,
+) -> Plan:
+    """The plan of ``registry`` for a selection, made once."""
+    selection = make_selection(RULES, select, ignore, min_severity, notes)
+    plans = _PLANS.setdefault(registry, {})
+    plan = plans.get(selection)
+    if plan is None:
+        plan = plans[selection] = Plan(registry, selection)
+    return plan

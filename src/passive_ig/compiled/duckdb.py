@@ -1,0 +1,251 @@
+"""The compiled checks on DuckDB: a Parquet or CSV file of claim lines, or a relation,
+in; a relation of findings out. Nothing leaves the database but the few rows the
+Python checker must take (see :func:`passive_ig.compiled.check_table`).
+
+>>> import duckdb
+>>> from passive_ig.compiled.duckdb import check_duckdb
+>>> con = duckdb.connect()
+>>> lines = con.sql(
+...     "SELECT 'c1' AS claim_id, 'J1459' AS code, 70 AS units, 35000.0 AS dose_mg, "
+...     "DATE '2024-03-01' AS date_of_service"
+... )
+>>> check_duckdb(lines, payer="Medicare", connection=con).select("rule, path").fetchall()
+[('medicare.jw-jz-required', 'lines[0].modifiers'), ('claim.product-without-administration', 'lines[0].code')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import narwhals as nw
+
+from ..answers import Severity
+from ..errors import InvalidInputError
+from ._rules import SAFE_TEXT
+from ._run import run
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+
+__all__ = ["check_duckdb"]
+
+_TYPES = {
+    "str": "VARCHAR",
+    "bool": "BOOLEAN",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "date": "DATE",
+    "list[str]": "VARCHAR[]",
+}
+
+_NAMES = itertools.count()
+
+
+def _literal(value: Any, kind: str) -> str:
+    if value is None:
+        return f"CAST(NULL AS {_TYPES[kind]})"
+    if kind == "str":
+        return "'" + str(value).replace("'", "''") + "'"
+    if kind == "bool":
+        return "TRUE" if value else "FALSE"
+    if kind == "int":
+        return str(int(value))
+    if kind == "float":
+        return f"CAST({float(value)!r} AS DOUBLE)"
+    if kind == "date":
+        return f"DATE '{value.isoformat()}'"
+    return "CAST([" + ", ".join(_literal(item, "str") for item in value) + "] AS VARCHAR[])"
+
+
+class _DuckDB:
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self.con = connection
+
+    def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
+        names = list(columns)
+        count = len(columns[names[0]]) if names else 0
+        if count == 0:
+            select = ", ".join(f'CAST(NULL AS {_TYPES[types[n]]}) AS "{n}"' for n in names)
+            return nw.from_native(self.con.sql(f"SELECT {select} WHERE FALSE"))
+        rows = ", ".join(
+            "(" + ", ".join(_literal(columns[n][i], types[n]) for n in names) + ")"
+            for i in range(count)
+        )
+        quoted = ", ".join(f'"{n}"' for n in names)
+        name = f"passive_ig_table_{next(_NAMES)}"
+        self.con.execute(f"CREATE TEMP TABLE {name} ({quoted_defs(names, types)})")
+        self.con.execute(f"INSERT INTO {name} ({quoted}) VALUES {rows}")
+        return nw.from_native(self.con.table(name))
+
+    def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
+        relation = frame.to_native()
+        out = relation.query(
+            "t",
+            f"SELECT row, pos, value FROM (SELECT row, unnest({column}) AS value, "
+            f"unnest(generate_series(0, len({column}) - 1)) AS pos FROM t) "
+            "WHERE value IS NOT NULL",
+        )
+        return nw.from_native(out)  # type: ignore[no-any-return]
+
+    def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        name = f"passive_ig_cache_{next(_NAMES)}"
+        frame.to_native().create_view(name + "_view")
+        self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_view")
+        self.con.execute(f"DROP VIEW {name}_view")
+        return nw.from_native(self.con.table(name))
+
+    def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
+        relation = frame.to_native()
+        return [
+            row[0] for row in relation.query("t", f"SELECT DISTINCT {column} FROM t").fetchall()
+        ]
+
+    def rows(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> list[dict[str, Any]]:
+        relation = frame.to_native().select(*columns)
+        return [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]
+
+
+def quoted_defs(names: list[str], types: dict[str, str]) -> str:
+    return ", ".join(f'"{n}" {_TYPES[types[n]]}' for n in names)
+
+
+def _texts(name: str, types: dict[str, str]) -> str:
+    kind = types.get(name)
+    if kind is None:
+        return "CAST(NULL AS VARCHAR[])"
+    if kind.endswith("[]"):
+        return f'CAST("{name}" AS VARCHAR[])'
+    return f"list_filter(regexp_split_to_array(CAST(\"{name}\" AS VARCHAR), '[,;\\s]+'), lambda x: x <> '')"
+
+
+def _place(types: dict[str, str]) -> str:
+    kind = types.get("place_of_service")
+    if kind is None:
+        return "CAST(NULL AS VARCHAR)"
+    if kind in (
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "DOUBLE",
+        "FLOAT",
+    ) or kind.startswith("DECIMAL"):
+        return "lpad(CAST(CAST(place_of_service AS BIGINT) AS VARCHAR), 2, '0')"
+    return "CAST(place_of_service AS VARCHAR)"
+
+
+def _day(types: dict[str, str]) -> str:
+    kind = types.get("date_of_service")
+    if kind is None:
+        return "CAST(NULL AS DATE)"
+    if kind == "VARCHAR":
+        return "CAST(try_strptime(date_of_service, '%Y-%m-%d') AS DATE)"
+    return "CAST(date_of_service AS DATE)"
+
+
+def _optional(name: str, types: dict[str, str], kind: str) -> str:
+    if name not in types:
+        return f"CAST(NULL AS {kind})"
+    return f'CAST("{name}" AS {kind})'
+
+
+def prepare(relation: duckdb.DuckDBPyRelation, payer: str | None) -> duckdb.DuckDBPyRelation:
+    """The relation's lines in the columns the compiled rules read."""
+    types = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
+    if "code" not in types:
+        raise InvalidInputError(
+            list(types), "a table with a 'code' column (and any of the others)", what="claim lines"
+        )
+    payer_sql = "CAST(NULL AS VARCHAR)" if payer is None else _literal(payer, "str")
+    if "payer" in types:
+        payer_sql = f"coalesce(CAST(payer AS VARCHAR), {payer_sql})"
+    safe = SAFE_TEXT.replace("'", "''")
+    inner = (
+        "SELECT CAST(row_number() OVER () - 1 AS BIGINT) AS row, "
+        f"{_optional('claim_id', types, 'VARCHAR')} AS claim_id, "
+        f"{_optional('line_id', types, 'VARCHAR')} AS line_id, "
+        f"{payer_sql} AS payer_raw, "
+        "CAST(code AS VARCHAR) AS code_raw, "
+        f"{_texts('modifiers', types)} AS mods, "
+        f"{_optional('units', types, 'DOUBLE')} AS units, "
+        f"{_place(types)} AS pos_raw, "
+        f"{_day(types)} AS date, "
+        f"{_texts('diagnoses', types)} AS dx, "
+        f"{_optional('dose_mg', types, 'DOUBLE')} AS dose, "
+        f"{_optional('discarded_mg', types, 'DOUBLE')} AS disc, "
+        f"coalesce({_optional('evaluation_and_management', types, 'BOOLEAN')}, FALSE) AS em, "
+        f"{_optional('prior_authorization', types, 'VARCHAR')} AS pa_raw "
+        "FROM t"
+    )
+    sql = (
+        "SELECT *, CAST(row_number() OVER (PARTITION BY claim_id ORDER BY row) - 1 AS BIGINT) "
+        "AS line, "
+        f"(NOT coalesce(regexp_full_match(code_raw, '{safe}'), FALSE) "
+        f"OR NOT coalesce(regexp_full_match(pos_raw, '{safe}'), TRUE) "
+        f"OR coalesce(list_bool_or(list_transform(mods, lambda x: NOT regexp_full_match(x, '{safe}'))), FALSE) "
+        f"OR coalesce(list_bool_or(list_transform(dx, lambda x: NOT regexp_full_match(x, '{safe}'))), FALSE)"
+        f") AS unsafe FROM ({inner})"
+    )
+    prepared = relation.query("t", sql)
+    assert prepared is not None
+    return prepared
+
+
+def check_duckdb(
+    source: duckdb.DuckDBPyRelation | str | os.PathLike[str],
+    *,
+    payer: str | None = None,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    min_severity: Severity | str | None = None,
+    notes: bool = False,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> duckdb.DuckDBPyRelation:
+    """Check a DuckDB relation, or a Parquet or CSV file, of claim lines; see
+    :func:`passive_ig.compiled.check_table`. ``connection`` is the connection the
+    relation belongs to (default: DuckDB's default connection); the result is a
+    relation on it."""
+    if registry is None:
+        from ..registry import registry as default
+
+        registry = default
+    con = connection if connection is not None else duckdb.default_connection()
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        if path.lower().endswith((".parquet", ".pq")):
+            relation = con.read_parquet(path)
+        elif path.lower().endswith((".csv", ".csv.gz", ".tsv", ".txt")):
+            relation = con.read_csv(path, dtype={"place_of_service": "VARCHAR"})
+        else:
+            raise InvalidInputError(source, "a .parquet or .csv file", what="file of claim lines")
+    elif isinstance(source, duckdb.DuckDBPyRelation):
+        relation = source
+    else:
+        raise InvalidInputError(
+            source, "a DuckDB relation, or the path of a Parquet or CSV file", what="claim lines"
+        )
+    engine = _DuckDB(con)
+    prepared = engine.cache(nw.from_native(prepare(relation, payer)))
+    out = run(
+        prepared,
+        engine,
+        registry,
+        as_of=as_of,
+        select=select,
+        ignore=ignore,
+        min_severity=min_severity,
+        notes=notes,
+    )
+    return engine.cache(out).to_native()  # type: ignore[no-any-return]

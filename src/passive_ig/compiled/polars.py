@@ -1,0 +1,180 @@
+"""The compiled checks on polars: a DataFrame or LazyFrame of claim lines in, the same
+kind of frame of findings out.
+
+>>> import datetime as dt
+>>> import polars as pl
+>>> from passive_ig.compiled.polars import check_polars
+>>> lines = pl.DataFrame({
+...     "claim_id": ["c1", "c1"],
+...     "code": ["J1459", "96365"],
+...     "modifiers": [[], []],
+...     "units": [70, 1],
+...     "dose_mg": [35000.0, None],
+...     "date_of_service": [dt.date(2024, 3, 1)] * 2,
+... })
+>>> check_polars(lines, payer="Medicare").select("claim_id", "line", "rule", "path").rows()
+[('c1', 0, 'medicare.jw-jz-required', 'lines[0].modifiers')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import narwhals as nw
+import polars as pl
+
+from ..answers import Severity
+from ..errors import InvalidInputError
+from ._rules import SAFE_TEXT
+from ._run import run
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+
+__all__ = ["check_polars"]
+
+_TYPES = {
+    "str": pl.String,
+    "bool": pl.Boolean,
+    "int": pl.Int64,
+    "float": pl.Float64,
+    "date": pl.Date,
+    "list[str]": pl.List(pl.String),
+}
+
+
+class _Polars:
+    def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
+        schema: dict[str, Any] = {name: _TYPES[types[name]] for name in columns}
+        return nw.from_native(pl.LazyFrame(columns, schema=schema))
+
+    def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
+        native = frame.to_native()
+        out = (
+            native.select("row", pl.col(column).alias("value"))
+            .with_columns(pos=pl.int_ranges(0, pl.col("value").list.len(), dtype=pl.Int64))
+            .explode(["value", "pos"])
+            .filter(pl.col("value").is_not_null())
+        )
+        return nw.from_native(out)  # type: ignore[no-any-return]
+
+    def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        # computed once: the rules read the lines from some forty branches of the plan
+        return nw.from_native(frame.to_native().collect().lazy())  # type: ignore[no-any-return]
+
+    def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
+        native = frame.to_native()
+        return list(native.select(pl.col(column).unique()).collect().to_series().to_list())
+
+    def rows(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> list[dict[str, Any]]:
+        native = frame.to_native()
+        return list(native.select(*columns).collect().to_dicts())
+
+
+def _texts(name: str, schema: pl.Schema) -> pl.Expr:
+    dtype = schema.get(name)
+    if dtype is None:
+        return pl.lit(None, pl.List(pl.String))
+    if dtype == pl.String:
+        return pl.col(name).str.extract_all(r"[^,;\s]+")
+    return pl.col(name).cast(pl.List(pl.String))
+
+
+def _place(schema: pl.Schema) -> pl.Expr:
+    dtype = schema.get("place_of_service")
+    if dtype is None:
+        return pl.lit(None, pl.String)
+    if dtype.is_integer() or dtype.is_float():
+        return pl.col("place_of_service").cast(pl.Int64).cast(pl.String).str.zfill(2)
+    return pl.col("place_of_service").cast(pl.String)
+
+
+def _day(schema: pl.Schema) -> pl.Expr:
+    dtype = schema.get("date_of_service")
+    if dtype is None:
+        return pl.lit(None, pl.Date)
+    if dtype == pl.String:
+        return pl.col("date_of_service").str.to_date("%Y-%m-%d", strict=False)
+    if isinstance(dtype, pl.Datetime):
+        return pl.col("date_of_service").dt.date()
+    return pl.col("date_of_service").cast(pl.Date)
+
+
+def _optional(name: str, schema: pl.Schema, dtype: Any) -> pl.Expr:
+    if name not in schema:
+        return pl.lit(None, dtype)
+    return pl.col(name).cast(dtype)
+
+
+def prepare(frame: pl.LazyFrame, payer: str | None) -> pl.LazyFrame:
+    """The frame's lines in the columns the compiled rules read."""
+    schema = frame.collect_schema()
+    if "code" not in schema:
+        raise InvalidInputError(
+            list(schema), "a table with a 'code' column (and any of the others)", what="claim lines"
+        )
+    payer_expr = pl.lit(payer, pl.String)
+    if "payer" in schema:
+        payer_expr = pl.coalesce(pl.col("payer").cast(pl.String), payer_expr)
+    safe = SAFE_TEXT
+    prepared = frame.with_row_index("row").select(
+        pl.col("row").cast(pl.Int64),
+        _optional("claim_id", schema, pl.String).alias("claim_id"),
+        _optional("line_id", schema, pl.String).alias("line_id"),
+        payer_expr.alias("payer_raw"),
+        pl.col("code").cast(pl.String).alias("code_raw"),
+        _texts("modifiers", schema).alias("mods"),
+        _optional("units", schema, pl.Float64).alias("units"),
+        _place(schema).alias("pos_raw"),
+        _day(schema).alias("date"),
+        _texts("diagnoses", schema).alias("dx"),
+        _optional("dose_mg", schema, pl.Float64).alias("dose"),
+        _optional("discarded_mg", schema, pl.Float64).alias("disc"),
+        _optional("evaluation_and_management", schema, pl.Boolean).fill_null(False).alias("em"),
+        _optional("prior_authorization", schema, pl.String).alias("pa_raw"),
+    )
+    unsafe = (
+        ~pl.col("code_raw").str.contains(safe).fill_null(True)
+        | ~pl.col("pos_raw").str.contains(safe).fill_null(True)
+        | pl.col("mods").list.eval(~pl.element().str.contains(safe)).list.any().fill_null(False)
+        | pl.col("dx").list.eval(~pl.element().str.contains(safe)).list.any().fill_null(False)
+    )
+    return prepared.with_columns(
+        line=pl.int_range(pl.len(), dtype=pl.Int64).over("claim_id"), unsafe=unsafe
+    )
+
+
+def check_polars(
+    frame: pl.DataFrame | pl.LazyFrame,
+    *,
+    payer: str | None = None,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    min_severity: Severity | str | None = None,
+    notes: bool = False,
+) -> pl.DataFrame | pl.LazyFrame:
+    """Check a polars frame of claim lines; see :func:`passive_ig.compiled.check_table`.
+
+    A DataFrame gives a DataFrame; a LazyFrame gives a LazyFrame (the Python checker's
+    part, if any, runs when it is built)."""
+    if registry is None:
+        from ..registry import registry as default
+
+        registry = default
+    lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+    prepared = nw.from_native(prepare(lazy, payer))
+    out = run(
+        prepared,
+        _Polars(),
+        registry,
+        as_of=as_of,
+        select=select,
+        ignore=ignore,
+        min_severity=min_severity,
+        notes=notes,
+    ).to_native()
+    return out.collect() if isinstance(frame, pl.DataFrame) else out  # type: ignore[no-any-return]
