@@ -240,7 +240,9 @@ def _aligned(kind: str, found: Any, unchecked: dict[int, str], labels: list[Any]
             found = found.sort_values("line", kind="stable", ignore_index=True)
         else:
             pl = importlib.import_module("polars")
-            found = pl.concat([found, _polars_frame(errors, [[]], [0] * len(rows))]).sort("line", maintain_order=True)
+            found = pl.concat([found, _polars_frame(errors, [[]], [0] * len(rows))]).sort(
+                "line", maintain_order=True
+            )
     if kind == "pandas":
         found.index = [labels[row] for row in found["line"]]
     return found

@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .. import codes as codes_module
 from ..answers import Severity
 from ..records import (
     BillingUnit,
@@ -63,6 +64,7 @@ COMPILED_RULES: frozenset[str] = frozenset(
         "place-of-service.malformed",
         "place-of-service.unknown",
         "diagnosis.malformed",
+        "diagnosis.wrong-code-set",
         "modifier.not-on-code",
         "modifier.not-for-code",
         "modifier.not-together",
@@ -72,6 +74,7 @@ COMPILED_RULES: frozenset[str] = frozenset(
         "modifier.jz-with-discard",
         "modifier.25-not-on-em",
         "units.missing",
+        "units.fraction",
         "units.dose-mismatch",
         "units.rounding",
         "units.not-available",
@@ -163,15 +166,28 @@ class Plan:
             "place_home": [bool(place.home_type) for place in registry.places_of_service],
         }
         self.diagnoses = _diagnosis_table(registry)
-        self.fits: dict[str, list[Any]] = {
-            "product_code": [],
-            "admin_code": [],
-        }
+        self.fits: dict[str, list[Any]] = {"product_id": [], "admin_id": []}
+        code_ids = {code: index for index, code in enumerate(self.codes["code"])}
         for code in registry.codes:
             for link in code.related:
-                if link.kind is RelationKind.ADMINISTRATION:
-                    self.fits["product_code"].append(code.code)
-                    self.fits["admin_code"].append(link.code)
+                if link.kind is RelationKind.ADMINISTRATION and link.code in code_ids:
+                    self.fits["product_id"].append(code_ids[code.code])
+                    self.fits["admin_id"].append(code_ids[link.code])
+        self.complete_lists, self.pcs = _complete_lists(self.diagnoses)
+        """Each diagnosis on a complete list: the ids of the (payer, code) pairs whose
+        complete lists name it; and the table of those ids (``payer``, ``code``, ``pc``)."""
+        self.listed: dict[str, frozenset[str]] = {
+            kind: frozenset(
+                dx
+                for dx, of in zip(self.diagnoses["dx"], self.diagnoses["list"], strict=True)
+                if of == kind
+            )
+            for kind in ("pidd", "ncd")
+        }
+        self.breakpoints: tuple[dt.date, ...] = _breakpoints(self)
+        """Every day on which some answer may change: a start, the day after an end, and
+        the first day of ICD-10-CM. Two days between the same breakpoints get the same
+        answers from every rule but those comparing days of one claim."""
         self.pairs = {
             "mod_a": [a for (a, _b, _p) in self.pair_scopes],
             "mod_b": [b for (_a, b, _p) in self.pair_scopes],
@@ -223,6 +239,7 @@ def _code_table(registry: Registry) -> dict[str, list[Any]]:
         name: []
         for name in (
             "code",
+            "code_id",
             "kind",
             "is_product",
             "is_admin",
@@ -250,6 +267,7 @@ def _code_table(registry: Registry) -> dict[str, list[Any]]:
         related = code.related
         intravenous = isinstance(code.routes, tuple) and Route.INTRAVENOUS in code.routes
         columns["code"].append(code.code)
+        columns["code_id"].append(len(columns["code_id"]))
         columns["kind"].append(code.kind.value)
         columns["is_product"].append(code.kind in PRODUCT_KINDS)
         columns["is_admin"].append(code.kind is CodeKind.ADMINISTRATION)
@@ -393,6 +411,48 @@ def _pairs(registry: Registry, payers: list[str]) -> tuple[list[tuple[str, str, 
             kept = scopes[0]
         out.extend((a, b, payer) for payer in payers if kept is None or payer in kept)
     return out, ambiguous
+
+
+def _complete_lists(
+    diagnoses: dict[str, list[Any]],
+) -> tuple[dict[str, frozenset[int]], dict[str, list[Any]]]:
+    out: dict[str, set[int]] = {}
+    ids: dict[tuple[str, str], int] = {}
+    for payer, code, dx, kind in zip(
+        diagnoses["payer"], diagnoses["code"], diagnoses["dx"], diagnoses["list"], strict=True
+    ):
+        if kind == "complete":
+            pc = ids.setdefault((payer, code), len(ids))
+            out.setdefault(dx, set()).add(pc)
+    table: dict[str, list[Any]] = {
+        "payer": [payer for payer, _ in ids],
+        "code": [code for _, code in ids],
+        "pc": list(ids.values()),
+    }
+    return {dx: frozenset(keys) for dx, keys in out.items()}, table
+
+
+def _breakpoints(plan: Plan) -> tuple[dt.date, ...]:
+    days: set[dt.date] = {codes_module.ICD10_CM_START}
+    one = dt.timedelta(days=1)
+
+    def add(start: object, end: object) -> None:
+        if isinstance(start, dt.date):
+            days.add(start)
+        if isinstance(end, dt.date) and end < dt.date.max:
+            days.add(end + one)
+
+    for rule in plan.rules.values():
+        add(rule.start, rule.end)
+    for table, names in (
+        (plan.codes, ("c_start", "c_end")),
+        (plan.modifiers, ("m_start", "m_end")),
+        (plan.payer_codes, ("pa_start", "pa_end")),
+        (plan.site_of_care, ("soc_start", "soc_end")),
+    ):
+        for start, end in zip(table[names[0]], table[names[1]], strict=True):
+            add(start, end)
+    return tuple(sorted(days))
 
 
 def _diagnosis_table(registry: Registry) -> dict[str, list[Any]]:

@@ -3,18 +3,22 @@ on the rest, one findings table out."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import decimal
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
 
 from ..answers import Report, Severity
 from ..claims import Claim, ClaimLine
+from ..codes import ICD10_CM_START
 from ..errors import InvalidInputError
+from ._clean import ICD9, ICD10, NOT_DATED, Cleaner
 from ._plan import OUTPUT_COLUMNS, Plan, plan_for
-from ._rules import Backend, findings
+from ._rows import NO_DAY, Engine, row_findings
+from ._rules import ASKED, signature_rules
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -50,16 +54,57 @@ PREPARED = (
     "disc",
     "em",
     "pa_raw",
-    "unsafe",
 )
 
 
-class Engine(Backend, Protocol):
-    """A backend that also reads the user's table and hands rows to Python."""
+SIGNATURE = (
+    "payer",
+    "code_key",
+    "mods",
+    "pos_key",
+    "em",
+    "bucket",
+    "in_claim",
+    "units_null",
+    "frac",
+    "dose_null",
+    "disc_null",
+    "discarded",
+    "has_dx",
+)
+"""What the line rules read of a line, bar its numbers, diagnoses and claim (see
+:mod:`passive_ig.compiled._rules`); none of these columns is ever null."""
 
-    def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]: ...
+NULL_TEXT = "\x00passive_ig:null\x00"
+"""Stands for a missing code or place of service in a signature (a join never matches
+nulls); no claim gives this text."""
 
-    def rows(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> list[dict[str, Any]]: ...
+_SIGNATURE_TYPES = {
+    "sig": "int",
+    "payer": "str",
+    "code_key": "str",
+    "mods": "list[str]",
+    "pos_key": "str",
+    "em": "bool",
+    "bucket": "int",
+    "in_claim": "bool",
+    "units_null": "bool",
+    "frac": "bool",
+    "dose_null": "bool",
+    "disc_null": "bool",
+    "discarded": "bool",
+    "has_dx": "bool",
+    "code": "str",
+    "code_bad": "bool",
+    "pos": "str",
+    "pos_bad": "bool",
+    "has_pos_raw": "bool",
+    "has_mods_raw": "bool",
+    "has_dx_raw": "bool",
+    "has_units": "bool",
+    "day": "date",
+    **{f"has_{modifier}": "bool" for modifier in ASKED},
+}
 
 
 def run(
@@ -75,6 +120,7 @@ def run(
 ) -> nw.LazyFrame[Any]:
     """The findings table of ``prepared`` (a table with the columns of PREPARED)."""
     plan = plan_for(registry, select=select, ignore=ignore, min_severity=min_severity, notes=notes)
+    c = nw.col
     payers: dict[str | None, str] = {}
     for value in engine.distinct(prepared, "payer_raw"):
         if value is None:
@@ -86,87 +132,159 @@ def run(
         {"payer_raw": list(payers), "payer": list(payers.values())},
         {"payer_raw": "str", "payer": "str"},
     )
-    lines = prepared.join(payer_table, on="payer_raw", how="left")
-    # a claim with a row the compiled cleaning cannot take goes to Python whole
-    lines = lines.with_columns(
-        unsafe=nw.when(nw.col("claim_id").is_null())
-        .then(nw.col("unsafe"))
-        .otherwise(nw.col("unsafe").max().over("claim_id"))
+    day = c("date") if as_of is None else nw.coalesce(c("date"), nw.lit(as_of))
+    lines = prepared.join(payer_table, on="payer_raw", how="left").with_columns(day=day)
+    bounds = engine.rows(
+        lines.select(c("day").min().alias("lo"), c("day").max().alias("hi")), ("lo", "hi")
     )
-    safe = lines.filter(~nw.col("unsafe"))
+    rows = engine.cache(
+        lines.with_columns(
+            bucket=_bucket(
+                plan.breakpoints,
+                bounds[0]["lo"] if bounds else None,
+                bounds[0]["hi"] if bounds else None,
+            ),
+            cs=nw.when(c("day").is_null())
+            .then(nw.lit(NOT_DATED))
+            .when(c("day") < nw.lit(ICD10_CM_START))
+            .then(nw.lit(ICD9))
+            .otherwise(nw.lit(ICD10)),
+            dkey=nw.coalesce(c("day"), nw.lit(NO_DAY)),
+            in_claim=~c("claim_id").is_null(),
+            units_null=c("units").is_null(),
+            frac=(c("units") != c("units").floor()).fill_null(False),
+            dose_null=c("dose").is_null(),
+            disc_null=c("disc").is_null(),
+            discarded=(c("disc") > 0).fill_null(False),
+            has_dx=(c("dx").list.len() > 0).fill_null(False),
+            code_key=nw.coalesce(c("code_raw"), nw.lit(NULL_TEXT)),
+            pos_key=nw.coalesce(c("pos_raw"), nw.lit(NULL_TEXT)),
+            em=c("em").fill_null(False),
+        )
+    )
+    keys = engine.rows(rows.select(*SIGNATURE).unique(), SIGNATURE)
+    sig_columns, mod_columns = _signatures(keys, plan)
+    signatures = engine.table(sig_columns, {name: _SIGNATURE_TYPES[name] for name in sig_columns})
+    mods = engine.table(mod_columns, {"sig": "int", "pos": "int", "mod": "str", "first": "bool"})
+    hits, features, flags, claim_flags = signature_rules(signatures, mods, plan, engine)
+    keyed = signatures.select(*SIGNATURE, "sig").join(features, on="sig", how="inner")
+    lines = engine.cache(rows.join(keyed, on=list(SIGNATURE), how="inner"))
+    parts = row_findings(lines, hits, flags, claim_flags, plan, engine)
     rules = engine.table(
         plan.rule_table,
         {"rule": "str", "rank": "int", "severity": "str", "message": "str", "sources": "list[str]"},
     )
-    compiled = findings(safe, plan, engine, as_of).join(rules, on="rule", how="left")
-    identity = lines.select(
-        "row",
-        "claim_id",
-        nw.when(~nw.col("claim_id").is_null()).then(nw.col("line")).alias("line"),
-        "line_id",
-        "payer",
-    )
-    compiled = compiled.join(identity, on="row", how="left").with_columns(
-        path=nw.when(nw.col("claim_id").is_null())
-        .then(nw.col("rel_path"))
+    compiled = nw.concat(parts, how="vertical").join(rules, on="rule", how="left")
+    compiled = compiled.with_columns(
+        line=nw.when(~c("claim_id").is_null()).then(c("line")),
+        path=nw.when(c("claim_id").is_null())
+        .then(c("rel_path"))
         .otherwise(
-            nw.concat_str(
-                nw.lit("lines["), nw.col("line").cast(nw.String), nw.lit("]."), nw.col("rel_path")
-            )
+            nw.concat_str(nw.lit("lines["), c("line").cast(nw.String), nw.lit("]."), c("rel_path"))
         ),
         suggestion=nw.lit(None, nw.String),
     )
-    parts = [compiled.select(*OUTPUT_COLUMNS, "rank")]
-    python_rows = _python(lines, engine, registry, plan, as_of)
-    if python_rows["row"]:
-        types = dict(OUTPUT_TYPES, rank="int")
-        parts.append(engine.table(python_rows, types).select(*OUTPUT_COLUMNS, "rank"))
-    out = nw.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
+    out = compiled.select(*OUTPUT_COLUMNS, "rank")
+    if plan.fallback:
+        python_rows = _python(rows, engine, registry, plan, as_of)
+        if python_rows["row"]:
+            types = dict(OUTPUT_TYPES, rank="int")
+            extra = engine.table(python_rows, types).select(*OUTPUT_COLUMNS, "rank")
+            out = nw.concat([out, extra], how="vertical")
     return out.sort("row", "rank", "path").select(*OUTPUT_COLUMNS)
+
+
+def _bucket(breakpoints: tuple[dt.date, ...], low: dt.date | None, high: dt.date | None) -> nw.Expr:
+    """The breakpoint interval of each line's day: how many breakpoints fall on or before
+    it (-1 for no day). Only the breakpoints between the table's first and last day are
+    compared; those before the first day are one constant."""
+    day = nw.col("day")
+    if low is None or high is None:
+        return nw.lit(-1)
+    count: nw.Expr = nw.lit(bisect.bisect_right(breakpoints, low))
+    for point in breakpoints:
+        if low < point <= high:
+            count = count + (day >= nw.lit(point)).cast(nw.Int64)
+    return nw.when(day.is_null()).then(nw.lit(-1)).otherwise(count)
+
+
+def _representative(breakpoints: tuple[dt.date, ...], bucket: int) -> dt.date | None:
+    """A day of breakpoint interval ``bucket`` (every day of it gets the same answers)."""
+    if bucket < 0:
+        return None
+    if bucket == 0:
+        return breakpoints[0] - dt.timedelta(days=1)
+    return breakpoints[bucket - 1]
+
+
+def _signatures(
+    keys: list[dict[str, Any]], plan: Plan
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """The table of distinct signatures, cleaned, and their modifiers, one row each."""
+    cleaner = Cleaner()
+    names = list(_SIGNATURE_TYPES)
+    table: dict[str, list[Any]] = {name: [] for name in names}
+    mods: dict[str, list[Any]] = {"sig": [], "pos": [], "mod": [], "first": []}
+    for sig, key in enumerate(keys):
+        code_raw = None if key["code_key"] == NULL_TEXT else key["code_key"]
+        pos_raw = None if key["pos_key"] == NULL_TEXT else key["pos_key"]
+        code = cleaner.code(code_raw)
+        pos = cleaner.place(pos_raw) if pos_raw is not None else None
+        seen: set[str] = set()
+        values = key["mods"] or ()
+        for position, value in enumerate(values):
+            modifier = cleaner.modifier(value)
+            mods["sig"].append(sig)
+            mods["pos"].append(position)
+            mods["mod"].append(modifier)
+            mods["first"].append(modifier is not None and modifier not in seen)
+            if modifier is not None:
+                seen.add(modifier)
+        row = dict(key)
+        row.update(
+            sig=sig,
+            code=code,
+            code_bad=code is None,
+            pos=pos,
+            pos_bad=pos_raw is not None and pos is None,
+            has_pos_raw=pos_raw is not None,
+            has_mods_raw=bool(values),
+            has_dx_raw=key["has_dx"],
+            has_units=not key["units_null"],
+            day=_representative(plan.breakpoints, key["bucket"]),
+        )
+        for modifier in ASKED:
+            row[f"has_{modifier}"] = modifier in seen
+        for name in names:
+            table[name].append(row[name])
+    return table, mods
 
 
 def _python(
     lines: nw.LazyFrame[Any], engine: Engine, registry: Registry, plan: Plan, as_of: dt.date | None
 ) -> dict[str, list[Any]]:
-    """The findings the Python checker gives: every rule on the unsafe rows' claims, and
-    the rules with no compiled form on the other rows."""
+    """The findings the Python checker gives for the rules with no compiled form."""
     columns: dict[str, list[Any]] = {name: [] for name in (*OUTPUT_COLUMNS, "rank")}
     ranks = dict(zip(plan.rule_table["rule"], plan.rule_table["rank"], strict=True))
     wanted = ("row", "claim_id", "line", "line_id", "payer", *_RAW)
-    selection = plan.selection
-    batches: list[tuple[list[dict[str, Any]], dict[str, Any]]] = [
-        (
-            engine.rows(lines.filter(nw.col("unsafe")), wanted),
-            {
-                "select": list(selection.select) or None,
-                "ignore": list(selection.ignore) or None,
-                "min_severity": selection.min_severity,
-                "notes": selection.notes,
-            },
-        )
-    ]
-    if plan.fallback:
-        batches.append(
-            (engine.rows(lines.filter(~nw.col("unsafe")), wanted), {"select": list(plan.fallback)})
-        )
-    for rows, options in batches:
-        if not rows:
-            continue
-        for report, members in _check(registry, rows, as_of, options):
-            for finding in report.findings:
-                row = _row_of(finding.path, members)
-                columns["row"].append(row["row"])
-                columns["claim_id"].append(row["claim_id"])
-                columns["line"].append(row["line"] if row["claim_id"] is not None else None)
-                columns["line_id"].append(row["line_id"])
-                columns["payer"].append(report.payer)
-                columns["rule"].append(finding.rule)
-                columns["severity"].append(finding.severity.value)
-                columns["message"].append(finding.message)
-                columns["path"].append(finding.path)
-                columns["suggestion"].append(finding.suggestion)
-                columns["sources"].append([source.id for source in finding.sources])
-                columns["rank"].append(ranks[finding.rule])
+    rows = engine.rows(lines, wanted)
+    if not rows:
+        return columns
+    for report, members in _check(registry, rows, as_of, {"select": list(plan.fallback)}):
+        for finding in report.findings:
+            row = _row_of(finding.path, members)
+            columns["row"].append(row["row"])
+            columns["claim_id"].append(row["claim_id"])
+            columns["line"].append(row["line"] if row["claim_id"] is not None else None)
+            columns["line_id"].append(row["line_id"])
+            columns["payer"].append(report.payer)
+            columns["rule"].append(finding.rule)
+            columns["severity"].append(finding.severity.value)
+            columns["message"].append(finding.message)
+            columns["path"].append(finding.path)
+            columns["suggestion"].append(finding.suggestion)
+            columns["sources"].append([source.id for source in finding.sources])
+            columns["rank"].append(ranks[finding.rule])
     return columns
 
 
@@ -234,7 +352,8 @@ def _check(
             [claim_line(row) for row in members], payer=payer, as_of=as_of, **options
         )
         for report, row in zip(reports, members, strict=True):
-            yield report, [row]
+            if isinstance(report, Report):  # every line here has a payer the registry knows
+                yield report, [row]
     items = []
     for claim_id, members in claims.items():
         authorization = next(
@@ -252,4 +371,5 @@ def _check(
     for report, item in zip(
         registry.check_many(items, as_of=as_of, **options), claims.values(), strict=True
     ):
-        yield report, item
+        if isinstance(report, Report):
+            yield report, item

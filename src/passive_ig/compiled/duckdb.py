@@ -26,7 +26,6 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
-from ._rules import SAFE_TEXT
 from ._run import run
 
 if TYPE_CHECKING:
@@ -41,6 +40,7 @@ _TYPES = {
     "float": "DOUBLE",
     "date": "DATE",
     "list[str]": "VARCHAR[]",
+    "list[int]": "BIGINT[]",
 }
 
 _NAMES = itertools.count()
@@ -59,6 +59,8 @@ def _literal(value: Any, kind: str) -> str:
         return f"CAST({float(value)!r} AS DOUBLE)"
     if kind == "date":
         return f"DATE '{value.isoformat()}'"
+    if kind == "list[int]":
+        return "CAST([" + ", ".join(str(int(item)) for item in value) + "] AS BIGINT[])"
     return "CAST([" + ", ".join(_literal(item, "str") for item in value) + "] AS VARCHAR[])"
 
 
@@ -115,12 +117,14 @@ def quoted_defs(names: list[str], types: dict[str, str]) -> str:
 
 
 def _texts(name: str, types: dict[str, str]) -> str:
+    """A list column of texts, never null (an empty list for none)."""
     kind = types.get(name)
     if kind is None:
-        return "CAST(NULL AS VARCHAR[])"
+        return "CAST([] AS VARCHAR[])"
     if kind.endswith("[]"):
-        return f'CAST("{name}" AS VARCHAR[])'
-    return f"list_filter(regexp_split_to_array(CAST(\"{name}\" AS VARCHAR), '[,;\\s]+'), lambda x: x <> '')"
+        return f'coalesce(CAST("{name}" AS VARCHAR[]), CAST([] AS VARCHAR[]))'
+    split = f"regexp_split_to_array(CAST(\"{name}\" AS VARCHAR), '[,;\\s]+')"
+    return f"coalesce(list_filter({split}, lambda x: x <> ''), CAST([] AS VARCHAR[]))"
 
 
 def _place(types: dict[str, str]) -> str:
@@ -169,7 +173,6 @@ def prepare(relation: duckdb.DuckDBPyRelation, payer: str | None) -> duckdb.Duck
     payer_sql = "CAST(NULL AS VARCHAR)" if payer is None else _literal(payer, "str")
     if "payer" in types:
         payer_sql = f"coalesce(CAST(payer AS VARCHAR), {payer_sql})"
-    safe = SAFE_TEXT.replace("'", "''")
     inner = (
         "SELECT CAST(row_number() OVER () - 1 AS BIGINT) AS row, "
         f"{_optional('claim_id', types, 'VARCHAR')} AS claim_id, "
@@ -189,12 +192,7 @@ def prepare(relation: duckdb.DuckDBPyRelation, payer: str | None) -> duckdb.Duck
     )
     sql = (
         "SELECT *, CAST(row_number() OVER (PARTITION BY claim_id ORDER BY row) - 1 AS BIGINT) "
-        "AS line, "
-        f"(NOT coalesce(regexp_full_match(code_raw, '{safe}'), FALSE) "
-        f"OR NOT coalesce(regexp_full_match(pos_raw, '{safe}'), TRUE) "
-        f"OR coalesce(list_bool_or(list_transform(mods, lambda x: NOT regexp_full_match(x, '{safe}'))), FALSE) "
-        f"OR coalesce(list_bool_or(list_transform(dx, lambda x: NOT regexp_full_match(x, '{safe}'))), FALSE)"
-        f") AS unsafe FROM ({inner})"
+        f"AS line FROM ({inner})"
     )
     prepared = relation.query("t", sql)
     assert prepared is not None

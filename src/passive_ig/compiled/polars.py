@@ -27,7 +27,6 @@ import polars as pl
 
 from ..answers import Severity
 from ..errors import InvalidInputError
-from ._rules import SAFE_TEXT
 from ._run import run
 
 if TYPE_CHECKING:
@@ -42,6 +41,7 @@ _TYPES = {
     "float": pl.Float64,
     "date": pl.Date,
     "list[str]": pl.List(pl.String),
+    "list[int]": pl.List(pl.Int64),
 }
 
 
@@ -74,12 +74,14 @@ class _Polars:
 
 
 def _texts(name: str, schema: pl.Schema) -> pl.Expr:
+    """A list column of texts, never null (an empty list for none)."""
     dtype = schema.get(name)
+    empty = pl.lit([], pl.List(pl.String))
     if dtype is None:
-        return pl.lit(None, pl.List(pl.String))
+        return empty
     if dtype == pl.String:
-        return pl.col(name).str.extract_all(r"[^,;\s]+")
-    return pl.col(name).cast(pl.List(pl.String))
+        return pl.col(name).str.extract_all(r"[^,;\s]+").fill_null(empty)
+    return pl.col(name).cast(pl.List(pl.String)).fill_null(empty)
 
 
 def _place(schema: pl.Schema) -> pl.Expr:
@@ -118,7 +120,6 @@ def prepare(frame: pl.LazyFrame, payer: str | None) -> pl.LazyFrame:
     payer_expr = pl.lit(payer, pl.String)
     if "payer" in schema:
         payer_expr = pl.coalesce(pl.col("payer").cast(pl.String), payer_expr)
-    safe = SAFE_TEXT
     prepared = frame.with_row_index("row").select(
         pl.col("row").cast(pl.Int64),
         _optional("claim_id", schema, pl.String).alias("claim_id"),
@@ -135,15 +136,7 @@ def prepare(frame: pl.LazyFrame, payer: str | None) -> pl.LazyFrame:
         _optional("evaluation_and_management", schema, pl.Boolean).fill_null(False).alias("em"),
         _optional("prior_authorization", schema, pl.String).alias("pa_raw"),
     )
-    unsafe = (
-        ~pl.col("code_raw").str.contains(safe).fill_null(True)
-        | ~pl.col("pos_raw").str.contains(safe).fill_null(True)
-        | pl.col("mods").list.eval(~pl.element().str.contains(safe)).list.any().fill_null(False)
-        | pl.col("dx").list.eval(~pl.element().str.contains(safe)).list.any().fill_null(False)
-    )
-    return prepared.with_columns(
-        line=pl.int_range(pl.len(), dtype=pl.Int64).over("claim_id"), unsafe=unsafe
-    )
+    return prepared.with_columns(line=pl.int_range(pl.len(), dtype=pl.Int64).over("claim_id"))
 
 
 def check_polars(

@@ -1,0 +1,123 @@
+"""Cleaning on distinct values: each distinct code, modifier, place of service and
+diagnosis text a table holds is cleaned once, in Python, by the library's own
+validators (:mod:`passive_ig.codes`), exactly as the Python checker cleans it; the
+compiled rules join the results back. A table of millions of lines holds a few
+hundred distinct texts, so this costs next to nothing, and the compiled path never
+re-implements (and never drifts from) what a valid code is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from .. import codes as _codes
+from ..errors import InvalidInputError
+from ._plan import Plan
+
+__all__ = ["ICD9", "ICD10", "NOT_DATED", "Cleaner", "code_set_key"]
+
+NOT_DATED, ICD9, ICD10 = 0, 1, 2
+"""The diagnosis code set of a line's day, as an integer key: no day (either set is
+taken), ICD-9-CM (before 2015-10-01), ICD-10-CM (from then on)."""
+
+
+def code_set_key(day: dt.date | None) -> int:
+    """The code-set key of ``day`` (see :data:`NOT_DATED`)."""
+    if day is None:
+        return NOT_DATED
+    return ICD9 if day < _codes.ICD10_CM_START else ICD10
+
+
+class Cleaner:
+    """The library's validators on distinct values, each value cleaned once."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[Callable[[object], str], object], str | None] = {}
+
+    def clean(self, validate: Callable[[object], str], value: object) -> str | None:
+        """``validate(value)``, or None when it refuses the value."""
+        key = (validate, value)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # pragma: no cover - an unhashable value is not text
+            return None
+        try:
+            found: str | None = validate(value)
+        except InvalidInputError:
+            found = None
+        self._memo[key] = found
+        return found
+
+    def code(self, value: object) -> str | None:
+        return self.clean(_codes.validate_code, value)
+
+    def modifier(self, value: object) -> str | None:
+        return self.clean(_codes.validate_modifier, value)
+
+    def place(self, value: object) -> str | None:
+        return self.clean(_codes.validate_place_of_service, value)
+
+    def diagnoses(
+        self, values: Sequence[object], code_set: int
+    ) -> tuple[list[str], list[int], list[int]]:
+        """The cleaned diagnoses of a line (a code of the other set counts, as the
+        checker counts it), the positions of those in no form, and the positions of
+        those of the set not in force on the line's day."""
+        if code_set == ICD9:
+            expected, other = _codes.validate_icd9_diagnosis, _codes.validate_diagnosis
+        else:
+            expected, other = _codes.validate_diagnosis, _codes.validate_icd9_diagnosis
+        cleaned: list[str] = []
+        bad: list[int] = []
+        wrong: list[int] = []
+        for position, value in enumerate(values):
+            found = self.clean(expected, value)
+            if found is not None:
+                cleaned.append(found)
+                continue
+            found = self.clean(other, value)
+            if found is None:
+                bad.append(position)
+                continue
+            cleaned.append(found)
+            if code_set != NOT_DATED:
+                wrong.append(position)
+        return cleaned, bad, wrong
+
+
+def diagnosis_table(
+    plan: Plan, keys: Iterable[tuple[Sequence[object], int]]
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """What the diagnosis rules read of each distinct (diagnoses, code set) of a table:
+    ``dx_key``, the count of diagnoses, the positions in no form and of the wrong set,
+    and whether any is on the home IVIG or NCD 250.3 list; and the (``dx_key``,
+    ``pc``) pairs of the complete lists (payer and code, ``pc``) that name one of them."""
+    cleaner = Cleaner()
+    table: dict[str, list[Any]] = {
+        name: [] for name in ("dx", "cs", "dx_key", "n_dx", "bad", "wrong", "any_pidd", "any_ncd")
+    }
+    hits: dict[str, list[Any]] = {"dx_key": [], "pc": []}
+    complete: dict[str, frozenset[int]]
+    complete = plan.complete_lists
+    pidd, ncd = plan.listed["pidd"], plan.listed["ncd"]
+    for dx_key, (values, code_set) in enumerate(keys):
+        cleaned, bad, wrong = cleaner.diagnoses(values, code_set)
+        table["dx"].append(list(values))
+        table["cs"].append(code_set)
+        table["dx_key"].append(dx_key)
+        table["n_dx"].append(len(cleaned))
+        table["bad"].append(bad)
+        table["wrong"].append(wrong)
+        table["any_pidd"].append(any(code in pidd for code in cleaned))
+        table["any_ncd"].append(any(code in ncd for code in cleaned))
+        named: set[int] = set()
+        for code in cleaned:
+            named.update(complete.get(code, ()))
+        for pc in sorted(named):
+            hits["dx_key"].append(dx_key)
+            hits["pc"].append(pc)
+    return table, hits

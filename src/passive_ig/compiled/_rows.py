@@ -1,0 +1,314 @@
+"""The rules on the rows: the signatures' answers joined back to the lines, and what a
+signature cannot settle, finished on the lines themselves: the units against the
+amount, the diagnoses, and everything that reads the claim (one group-by over the claim
+id gives what is claim-wide; the rules that compare lines of one claim, such as "an
+administration on the same day", join only the few lines a signature flagged)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+import narwhals as nw
+
+from ._clean import diagnosis_table
+from ._plan import HOME_SERVICES, Plan
+from ._rules import Backend
+
+__all__ = ["IDENTITY", "Engine", "row_findings"]
+
+IDENTITY = ("row", "claim_id", "line", "line_id", "payer")
+"""What a finding keeps of its line."""
+
+NO_DAY = dt.date(1, 1, 1)
+"""The day key of an undated line, so that undated lines of a claim share a day, as
+they do for the Python checker."""
+
+
+class Engine(Backend, Protocol):
+    """A backend that also reads the user's table and hands small tables to Python."""
+
+    def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]: ...
+
+    def rows(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> list[dict[str, Any]]: ...
+
+
+Frame = nw.LazyFrame[Any]
+
+
+def _emit(frame: Frame, rule: str, path: str | nw.Expr) -> Frame:
+    path_expr = nw.lit(path) if isinstance(path, str) else path
+    return frame.select(*IDENTITY, nw.lit(rule).alias("rule"), path_expr.alias("rel_path"))
+
+
+def row_findings(
+    rows: Frame,
+    sig_hits: Frame,
+    flags: list[str],
+    claim_flags: list[str],
+    plan: Plan,
+    engine: Engine,
+) -> list[Frame]:
+    """The findings of the rows, ``(*IDENTITY, rule, rel_path)``, in parts."""
+    c = nw.col
+    out: list[Frame] = [
+        rows.select(*IDENTITY, "sig")
+        .join(sig_hits, on="sig", how="inner")
+        .select(*IDENTITY, "rule", "rel_path")
+    ]
+    chosen = {name[2:] for name in flags}
+    claims = rows.filter(c("in_claim"))
+    context: Frame | None = None
+    if chosen & {"code.unknown", *_AUTHORIZATION} or claim_flags:
+        context = engine.cache(_claim_context(claims, plan))
+
+    if "code.unknown" in chosen:
+        found = rows.filter(c("f:code.unknown"))
+        assert context is not None
+        known = context.filter(c("any_known")).select("claim_id")
+        out.append(_emit(found.filter(~c("in_claim")), "code.unknown", "code"))
+        out.append(
+            _emit(
+                found.filter(c("in_claim")).join(known, on="claim_id", how="semi"),
+                "code.unknown",
+                "code",
+            )
+        )
+    for rule in sorted(chosen & _AUTHORIZATION):
+        found = rows.filter(c(f"f:{rule}"))
+        assert context is not None
+        authorized = context.filter(c("authorized")).select("claim_id")
+        out.append(_emit(found.filter(~c("in_claim")), rule, "code"))
+        out.append(
+            _emit(
+                found.filter(c("in_claim")).join(authorized, on="claim_id", how="anti"),
+                rule,
+                "code",
+            )
+        )
+    wastage_rules = sorted(chosen & {"medicare.jw-required", "medicare.jw-jz-required"})
+    if wastage_rules:
+        wastage = (
+            claims.filter(c("known") & c("has_JW")).select("claim_id", "code_id", "dkey").unique()
+        )
+        for rule in wastage_rules:
+            found = rows.filter(c(f"f:{rule}"))
+            out.append(_emit(found.filter(~c("in_claim")), rule, "modifiers"))
+            out.append(
+                _emit(
+                    found.filter(c("in_claim")).join(
+                        wastage, on=["claim_id", "code_id", "dkey"], how="anti"
+                    ),
+                    rule,
+                    "modifiers",
+                )
+            )
+    out.extend(_units(rows, chosen))
+    out.extend(_diagnoses(rows, chosen, plan, engine))
+    if claim_flags:
+        assert context is not None
+        out.extend(_claim_rules(rows, claims, context, {n[2:] for n in claim_flags}, plan, engine))
+    return out
+
+
+_AUTHORIZATION = frozenset(
+    {
+        "payer.prior-authorization",
+        "payer.prior-authorization-varies",
+        "payer.prior-authorization-not-available",
+    }
+)
+
+
+def _claim_context(claims: Frame, plan: Plan) -> Frame:
+    """What is claim-wide, one row per claim, from one group-by."""
+    c = nw.col
+    service = plan.codes["code"].index(HOME_SERVICES) if HOME_SERVICES in plan.codes["code"] else -1
+    return (
+        claims.with_columns(
+            prow=nw.when(c("is_product")).then(c("row")),
+            arow=nw.when(c("is_admin")).then(c("row")),
+            srow=nw.when(c("code_id") == service).then(c("row")),
+            linked=c("is_product") & c("has_admin_links"),
+            given=c("pa_raw").str.strip_chars().str.len_chars().fill_null(0) > 0,
+        )
+        .group_by("claim_id")
+        .agg(
+            c("known").max().alias("any_known"),
+            c("outside").max().alias("any_outside"),
+            c("given").max().alias("authorized"),
+            c("is_product").max().alias("any_product"),
+            c("is_admin_or_home").max().alias("any_admin_or_home"),
+            c("is_admin").max().alias("any_admin"),
+            c("linked").max().alias("any_linked"),
+            c("home_drug").max().alias("any_drug"),
+            c("prow").min().alias("first_product"),
+            c("arow").min().alias("first_admin"),
+            c("srow").min().alias("first_service"),
+        )
+    )
+
+
+def _units(rows: Frame, chosen: set[str]) -> list[Frame]:
+    """The units against the amount (the amount discarded on a JW line, else the dose):
+    the signature flagged the lines whose code is billed per milligrams and that give
+    whole units and an amount."""
+    c = nw.col
+    wanted = [rule for rule in ("units.dose-mismatch", "units.rounding") if rule in chosen]
+    if not wanted:
+        return []
+    amount = nw.when(c("has_JW")).then(c("disc")).otherwise(c("dose"))
+    exact = amount / c("unit_qty")
+    whole = exact == exact.floor()
+    found = rows.filter(nw.any_horizontal(*(c(f"f:{rule}") for rule in wanted), ignore_nulls=True))
+    found = found.with_columns(exact=exact, whole=whole)
+    e = c("exact")
+    out = []
+    if "units.dose-mismatch" in wanted:
+        cond = c("f:units.dose-mismatch") & (
+            nw.when(c("whole"))
+            .then(c("units") != e)
+            .otherwise((c("units") != e.floor()) & (c("units") != e.ceil()))
+        )
+        out.append(_emit(found.filter(cond.fill_null(False)), "units.dose-mismatch", "units"))
+    if "units.rounding" in wanted:
+        cond = (
+            c("f:units.rounding")
+            & ~c("whole")
+            & ((c("units") == e.floor()) | (c("units") == e.ceil()))
+        )
+        out.append(_emit(found.filter(cond.fill_null(False)), "units.rounding", "units"))
+    return out
+
+
+_DIAGNOSIS_RULES = (
+    "coverage.diagnosis-not-known",
+    "medicare.home-ivig-diagnosis",
+    "medicare.ncd-250.3",
+    "diagnosis.malformed",
+    "diagnosis.wrong-code-set",
+)
+
+
+def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine) -> list[Frame]:
+    """The diagnosis rules: each distinct (diagnoses, code set) of the flagged lines is
+    cleaned once (see :func:`passive_ig.compiled._clean.diagnosis_table`)."""
+    c = nw.col
+    wanted = [rule for rule in _DIAGNOSIS_RULES if rule in chosen]
+    if not wanted:
+        return []
+    found = engine.cache(
+        rows.filter(nw.any_horizontal(*(c(f"f:{rule}") for rule in wanted), ignore_nulls=True))
+    )
+    keys = engine.rows(found.select("dx", "cs").unique(), ("dx", "cs"))
+    table, hits = diagnosis_table(plan, ((key["dx"], key["cs"]) for key in keys))
+    dx_table = engine.table(
+        table,
+        {
+            "dx": "list[str]",
+            "cs": "int",
+            "dx_key": "int",
+            "n_dx": "int",
+            "bad": "list[int]",
+            "wrong": "list[int]",
+            "any_pidd": "bool",
+            "any_ncd": "bool",
+        },
+    )
+    joined = engine.cache(found.join(dx_table, on=["dx", "cs"], how="inner"))
+    out = []
+    for rule, column in (("diagnosis.malformed", "bad"), ("diagnosis.wrong-code-set", "wrong")):
+        if rule in wanted:
+            at = engine.explode(joined.filter(c(f"f:{rule}")).select("row", column), column)
+            placed = at.join(joined.select(*IDENTITY), on="row", how="inner")
+            path = nw.concat_str(nw.lit("diagnoses["), c("value").cast(nw.String), nw.lit("]"))
+            out.append(_emit(placed, rule, path))
+    if "coverage.diagnosis-not-known" in wanted:
+        named = engine.table(hits, {"dx_key": "int", "pc": "int"})
+        asked = joined.filter(c("f:coverage.diagnosis-not-known") & (c("n_dx") > 0))
+        out.append(
+            _emit(
+                asked.join(named, on=["dx_key", "pc"], how="anti"),
+                "coverage.diagnosis-not-known",
+                "diagnoses",
+            )
+        )
+    if "medicare.home-ivig-diagnosis" in wanted:
+        cond = c("f:medicare.home-ivig-diagnosis") & ~c("any_pidd")
+        out.append(_emit(joined.filter(cond), "medicare.home-ivig-diagnosis", "diagnoses"))
+    if "medicare.ncd-250.3" in wanted:
+        cond = c("f:medicare.ncd-250.3") & c("any_ncd")
+        out.append(_emit(joined.filter(cond), "medicare.ncd-250.3", "diagnoses"))
+    return out
+
+
+def _claim_rules(
+    rows: Frame, claims: Frame, context: Frame, chosen: set[str], plan: Plan, engine: Engine
+) -> list[Frame]:
+    c = nw.col
+    out: list[Frame] = []
+
+    def at_row(first: Frame, rule: str, path: str) -> Frame:
+        """The finding of ``rule`` on the line ``first.row``, where its gate lets it."""
+        lines = first.join(rows.select(*IDENTITY, f"g:{rule}"), on="row", how="inner")
+        return _emit(lines.filter(c(f"g:{rule}")), rule, path)
+
+    rule = "claim.product-without-administration"
+    if rule in chosen:
+        first = context.filter(c("any_product") & ~c("any_admin_or_home"))
+        out.append(at_row(first.select(c("first_product").alias("row")), rule, "code"))
+    rule = "claim.administration-without-product"
+    if rule in chosen:
+        first = context.filter(~c("any_product") & ~c("any_outside") & c("any_admin"))
+        out.append(at_row(first.select(c("first_admin").alias("row")), rule, "code"))
+    rule = "claim.administration-route-mismatch"
+    if rule in chosen:
+        linked = context.filter(c("any_linked")).select("claim_id")
+        admins = (
+            claims.filter(c("is_admin") & c(f"g:{rule}"))
+            .join(linked, on="claim_id", how="semi")
+            .select(*IDENTITY, c("code_id").alias("admin_id"))
+        )
+        products = (
+            claims.filter(c("is_product"))
+            .join(linked, on="claim_id", how="semi")
+            .select("claim_id", c("code_id").alias("product_id"))
+            .unique()
+        )
+        fits = engine.table(plan.fits, {"product_id": "int", "admin_id": "int"})
+        fitting = (
+            admins.select("row", "claim_id", "admin_id")
+            .join(products, on="claim_id", how="inner")
+            .join(fits, on=["product_id", "admin_id"], how="semi")
+            .select("row")
+            .unique()
+        )
+        out.append(_emit(admins.join(fitting, on="row", how="anti"), rule, "code"))
+    rule = "claim.em-without-25"
+    if rule in chosen:
+        asked = claims.filter(c("em") & ~c("has_25") & c(f"g:{rule}"))
+        days = claims.filter(c("is_admin")).select("claim_id", "dkey").unique()
+        out.append(_emit(asked.join(days, on=["claim_id", "dkey"], how="semi"), rule, "modifiers"))
+    rule = "medicare.home-ivig-same-place"
+    if rule in chosen:
+        both = context.filter(~c("first_service").is_null() & c("any_drug"))
+        service = plan.codes["code"].index(HOME_SERVICES)
+        keyed = (
+            claims.filter((c("code_id") == service) | c("home_drug"))
+            .join(both.select("claim_id"), on="claim_id", how="semi")
+            .with_columns(
+                place_key=nw.coalesce(c("pos"), nw.lit("-")),
+                is_service=c("code_id") == service,
+            )
+        )
+        per_place = keyed.group_by("claim_id", "place_key").agg(
+            c("is_service").max().alias("s"), c("home_drug").max().alias("d")
+        )
+        differ = (
+            per_place.group_by("claim_id")
+            .agg((c("s") != c("d")).max().alias("differ"))
+            .filter(c("differ"))
+        )
+        first = both.join(differ, on="claim_id", how="semi").select(c("first_service").alias("row"))
+        out.append(at_row(first, rule, "place_of_service"))
+    return out
