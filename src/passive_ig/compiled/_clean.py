@@ -16,7 +16,7 @@ from .. import codes as _codes
 from ..errors import InvalidInputError
 from ._plan import Plan
 
-__all__ = ["ICD9", "ICD10", "NOT_DATED", "Cleaner", "code_set_key"]
+__all__ = ["ICD9", "ICD10", "NOT_DATED", "Cleaner", "code_set_key", "diagnosis_elements"]
 
 NOT_DATED, ICD9, ICD10 = 0, 1, 2
 """The diagnosis code set of a line's day, as an integer key: no day (either set is
@@ -89,35 +89,23 @@ class Cleaner:
         return cleaned, bad, wrong
 
 
-def diagnosis_table(
-    plan: Plan, keys: Iterable[tuple[Sequence[object], int]]
-) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-    """What the diagnosis rules read of each distinct (diagnoses, code set) of a table:
-    ``dx_key``, the count of diagnoses, the positions in no form and of the wrong set,
-    and whether any is on the home IVIG or NCD 250.3 list; and the (``dx_key``,
-    ``pc``) pairs of the complete lists (payer and code, ``pc``) that name one of them."""
+def diagnosis_elements(plan: Plan, values: Iterable[object]) -> dict[str, list[Any]]:
+    """Each distinct diagnosis text of a table, cleaned as ICD-10-CM (``c10``) and as
+    ICD-9-CM (``c9``), null where that set refuses it, and whether each cleaned code is
+    on the home IVIG (``pidd``) or NCD 250.3 (``ncd``) list."""
     cleaner = Cleaner()
-    table: dict[str, list[Any]] = {
-        name: [] for name in ("dx", "cs", "dx_key", "n_dx", "bad", "wrong", "any_pidd", "any_ncd")
-    }
-    hits: dict[str, list[Any]] = {"dx_key": [], "pc": []}
-    complete: dict[str, frozenset[int]]
-    complete = plan.complete_lists
     pidd, ncd = plan.listed["pidd"], plan.listed["ncd"]
-    for dx_key, (values, code_set) in enumerate(keys):
-        cleaned, bad, wrong = cleaner.diagnoses(values, code_set)
-        table["dx"].append(list(values))
-        table["cs"].append(code_set)
-        table["dx_key"].append(dx_key)
-        table["n_dx"].append(len(cleaned))
-        table["bad"].append(bad)
-        table["wrong"].append(wrong)
-        table["any_pidd"].append(any(code in pidd for code in cleaned))
-        table["any_ncd"].append(any(code in ncd for code in cleaned))
-        named: set[int] = set()
-        for code in cleaned:
-            named.update(complete.get(code, ()))
-        for pc in sorted(named):
-            hits["dx_key"].append(dx_key)
-            hits["pc"].append(pc)
-    return table, hits
+    table: dict[str, list[Any]] = {
+        name: [] for name in ("value", "c10", "c9", "pidd10", "ncd10", "pidd9", "ncd9")
+    }
+    for value in values:
+        c10 = cleaner.clean(_codes.validate_diagnosis, value)
+        c9 = cleaner.clean(_codes.validate_icd9_diagnosis, value)
+        table["value"].append(value)
+        table["c10"].append(c10)
+        table["c9"].append(c9)
+        table["pidd10"].append(c10 in pidd)
+        table["ncd10"].append(c10 in ncd)
+        table["pidd9"].append(c9 in pidd)
+        table["ncd9"].append(c9 in ncd)
+    return table

@@ -176,6 +176,11 @@ class Plan:
         self.complete_lists, self.pcs = _complete_lists(self.diagnoses)
         """Each diagnosis on a complete list: the ids of the (payer, code) pairs whose
         complete lists name it; and the table of those ids (``payer``, ``code``, ``pc``)."""
+        self.complete_table: dict[str, list[Any]] = {
+            "pc": [pc for keys in self.complete_lists.values() for pc in sorted(keys)],
+            "cleaned": [dx for dx, keys in self.complete_lists.items() for _ in keys],
+        }
+        """(``pc``, ``cleaned``): each diagnosis a complete list of a payer and code names."""
         self.listed: dict[str, frozenset[str]] = {
             kind: frozenset(
                 dx

@@ -11,13 +11,13 @@ from typing import Any, Protocol
 
 import narwhals as nw
 
-from ._clean import diagnosis_table
+from ._clean import ICD9, NOT_DATED, diagnosis_elements
 from ._plan import HOME_SERVICES, Plan
 from ._rules import Backend
 
-__all__ = ["IDENTITY", "Engine", "row_findings"]
+__all__ = ["IDENTITY", "Engine", "claim_context", "row_findings"]
 
-IDENTITY = ("row", "claim_id", "line", "line_id", "payer")
+IDENTITY = ("row", "claim_id", "line_id", "payer")
 """What a finding keeps of its line."""
 
 NO_DAY = dt.date(1, 1, 1)
@@ -41,15 +41,22 @@ def _emit(frame: Frame, rule: str, path: str | nw.Expr) -> Frame:
     return frame.select(*IDENTITY, nw.lit(rule).alias("rule"), path_expr.alias("rel_path"))
 
 
+def _bare(frame: Frame, rule: str, path: str | nw.Expr) -> Frame:
+    path_expr = nw.lit(path) if isinstance(path, str) else path
+    return frame.select("row", nw.lit(rule).alias("rule"), path_expr.alias("rel_path"))
+
+
 def row_findings(
     rows: Frame,
+    context: Frame,
     sig_hits: Frame,
     flags: list[str],
     claim_flags: list[str],
     plan: Plan,
     engine: Engine,
-) -> list[Frame]:
-    """The findings of the rows, ``(*IDENTITY, rule, rel_path)``, in parts."""
+) -> tuple[list[Frame], list[Frame]]:
+    """The findings of the rows, in parts: those with their line's identity,
+    ``(*IDENTITY, rule, rel_path)``, and bare ones, ``(row, rule, rel_path)``."""
     c = nw.col
     out: list[Frame] = [
         rows.select(*IDENTITY, "sig")
@@ -58,13 +65,9 @@ def row_findings(
     ]
     chosen = {name[2:] for name in flags}
     claims = rows.filter(c("in_claim"))
-    context: Frame | None = None
-    if chosen & {"code.unknown", *_AUTHORIZATION} or claim_flags:
-        context = engine.cache(_claim_context(claims, plan))
 
     if "code.unknown" in chosen:
         found = rows.filter(c("f:code.unknown"))
-        assert context is not None
         known = context.filter(c("any_known")).select("claim_id")
         out.append(_emit(found.filter(~c("in_claim")), "code.unknown", "code"))
         out.append(
@@ -76,7 +79,6 @@ def row_findings(
         )
     for rule in sorted(chosen & _AUTHORIZATION):
         found = rows.filter(c(f"f:{rule}"))
-        assert context is not None
         authorized = context.filter(c("authorized")).select("claim_id")
         out.append(_emit(found.filter(~c("in_claim")), rule, "code"))
         out.append(
@@ -104,11 +106,11 @@ def row_findings(
                 )
             )
     out.extend(_units(rows, chosen))
-    out.extend(_diagnoses(rows, chosen, plan, engine))
+    bare = _diagnoses(rows, chosen, plan, engine)
     if claim_flags:
-        assert context is not None
-        out.extend(_claim_rules(rows, claims, context, {n[2:] for n in claim_flags}, plan, engine))
-    return out
+        chosen_claim = {name[2:] for name in claim_flags}
+        out.extend(_claim_rules(rows, claims, context, chosen_claim, plan, engine))
+    return out, bare
 
 
 _AUTHORIZATION = frozenset(
@@ -120,10 +122,12 @@ _AUTHORIZATION = frozenset(
 )
 
 
-def _claim_context(claims: Frame, plan: Plan) -> Frame:
-    """What is claim-wide, one row per claim, from one group-by."""
+def claim_context(claims: Frame, plan: Plan) -> Frame:
+    """What is claim-wide, one row per claim, from one group-by: what the claim rules
+    read, the claim's first row (``start``) and whether its rows are ``together``."""
     c = nw.col
-    service = plan.codes["code"].index(HOME_SERVICES) if HOME_SERVICES in plan.codes["code"] else -1
+    codes = plan.codes["code"]
+    service = codes.index(HOME_SERVICES) if HOME_SERVICES in codes else -1
     return (
         claims.with_columns(
             prow=nw.when(c("is_product")).then(c("row")),
@@ -134,6 +138,8 @@ def _claim_context(claims: Frame, plan: Plan) -> Frame:
         )
         .group_by("claim_id")
         .agg(
+            c("row").min().alias("start"),
+            (c("row").max() - c("row").min() + 1 == c("row").count()).alias("together"),
             c("known").max().alias("any_known"),
             c("outside").max().alias("any_outside"),
             c("given").max().alias("authorized"),
@@ -191,54 +197,82 @@ _DIAGNOSIS_RULES = (
 
 
 def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine) -> list[Frame]:
-    """The diagnosis rules: each distinct (diagnoses, code set) of the flagged lines is
-    cleaned once (see :func:`passive_ig.compiled._clean.diagnosis_table`)."""
+    """The diagnosis rules, bare: each line's diagnoses one row each, each distinct text
+    cleaned once by the library's validators for both code sets (see
+    :func:`passive_ig.compiled._clean.diagnosis_elements`), the set in force on the
+    line's day chosen here."""
     c = nw.col
     wanted = [rule for rule in _DIAGNOSIS_RULES if rule in chosen]
     if not wanted:
         return []
-    found = engine.cache(
-        rows.filter(nw.any_horizontal(*(c(f"f:{rule}") for rule in wanted), ignore_nulls=True))
+    asked = nw.any_horizontal(*(c(f"f:{rule}") for rule in wanted), ignore_nulls=True)
+    flagged = rows.filter(asked)
+    items = engine.cache(
+        engine.explode(
+            flagged.select("row", "cs", "pc", *(f"f:{r}" for r in wanted), "dx"),
+            "dx",
+        )
     )
-    keys = engine.rows(found.select("dx", "cs").unique(), ("dx", "cs"))
-    table, hits = diagnosis_table(plan, ((key["dx"], key["cs"]) for key in keys))
-    dx_table = engine.table(
+    table = diagnosis_elements(plan, engine.distinct(items, "value"))
+    elements = engine.table(
         table,
         {
-            "dx": "list[str]",
-            "cs": "int",
-            "dx_key": "int",
-            "n_dx": "int",
-            "bad": "list[int]",
-            "wrong": "list[int]",
-            "any_pidd": "bool",
-            "any_ncd": "bool",
+            "value": "str",
+            "c10": "str",
+            "c9": "str",
+            "pidd10": "bool",
+            "ncd10": "bool",
+            "pidd9": "bool",
+            "ncd9": "bool",
         },
     )
-    joined = engine.cache(found.join(dx_table, on=["dx", "cs"], how="inner"))
+    icd9 = c("cs") == ICD9
+    expected = nw.when(icd9).then(c("c9")).otherwise(c("c10"))
+    other = nw.when(icd9).then(c("c10")).otherwise(c("c9"))
+    as_expected = nw.when(icd9).then(c("pidd9")).otherwise(c("pidd10"))
+    items = items.join(elements, on="value", how="left").with_columns(
+        cleaned=nw.coalesce(expected, other),
+        wrong=expected.is_null() & ~other.is_null() & (c("cs") != NOT_DATED),
+        pidd=nw.when(~expected.is_null())
+        .then(as_expected)
+        .otherwise(nw.when(icd9).then(c("pidd10")).otherwise(c("pidd9")))
+        .fill_null(False),
+        ncd=nw.when(~expected.is_null())
+        .then(nw.when(icd9).then(c("ncd9")).otherwise(c("ncd10")))
+        .otherwise(nw.when(icd9).then(c("ncd10")).otherwise(c("ncd9")))
+        .fill_null(False),
+    )
     out = []
-    for rule, column in (("diagnosis.malformed", "bad"), ("diagnosis.wrong-code-set", "wrong")):
-        if rule in wanted:
-            at = engine.explode(joined.filter(c(f"f:{rule}")).select("row", column), column)
-            placed = at.join(joined.select(*IDENTITY), on="row", how="inner")
-            path = nw.concat_str(nw.lit("diagnoses["), c("value").cast(nw.String), nw.lit("]"))
-            out.append(_emit(placed, rule, path))
-    if "coverage.diagnosis-not-known" in wanted:
-        named = engine.table(hits, {"dx_key": "int", "pc": "int"})
-        asked = joined.filter(c("f:coverage.diagnosis-not-known") & (c("n_dx") > 0))
+    position = nw.concat_str(nw.lit("diagnoses["), c("pos").cast(nw.String), nw.lit("]"))
+    if "diagnosis.malformed" in wanted:
+        bad = items.filter(c("f:diagnosis.malformed") & c("cleaned").is_null())
+        out.append(_bare(bad, "diagnosis.malformed", position))
+    if "diagnosis.wrong-code-set" in wanted:
+        wrong = items.filter(c("f:diagnosis.wrong-code-set") & c("wrong"))
+        out.append(_bare(wrong, "diagnosis.wrong-code-set", position))
+    if "medicare.ncd-250.3" in wanted:
+        listed = items.filter(c("f:medicare.ncd-250.3") & c("ncd")).select("row").unique()
+        out.append(_bare(listed, "medicare.ncd-250.3", "diagnoses"))
+    if "medicare.home-ivig-diagnosis" in wanted:
+        home = flagged.filter(c("f:medicare.home-ivig-diagnosis")).select("row")
+        listed = items.filter(c("pidd")).select("row")
         out.append(
-            _emit(
-                asked.join(named, on=["dx_key", "pc"], how="anti"),
+            _bare(
+                home.join(listed, on="row", how="anti"), "medicare.home-ivig-diagnosis", "diagnoses"
+            )
+        )
+    if "coverage.diagnosis-not-known" in wanted:
+        valid = items.filter(c("f:coverage.diagnosis-not-known") & ~c("cleaned").is_null())
+        complete = engine.table(plan.complete_table, {"pc": "int", "cleaned": "str"})
+        named = valid.join(complete, on=["pc", "cleaned"], how="semi").select("row")
+        given = valid.select("row").unique()
+        out.append(
+            _bare(
+                given.join(named, on="row", how="anti"),
                 "coverage.diagnosis-not-known",
                 "diagnoses",
             )
         )
-    if "medicare.home-ivig-diagnosis" in wanted:
-        cond = c("f:medicare.home-ivig-diagnosis") & ~c("any_pidd")
-        out.append(_emit(joined.filter(cond), "medicare.home-ivig-diagnosis", "diagnoses"))
-    if "medicare.ncd-250.3" in wanted:
-        cond = c("f:medicare.ncd-250.3") & c("any_ncd")
-        out.append(_emit(joined.filter(cond), "medicare.ncd-250.3", "diagnoses"))
     return out
 
 

@@ -63,8 +63,9 @@ class Backend(Protocol):
         ...
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
-        """``(row, pos, value)``: one row per item of the list column ``column``, with its
-        position from 0; rows whose list is empty or null give none."""
+        """One row per non-null item of the list column ``column`` (as ``value``, with its
+        position from 0 as ``pos``), with the frame's other columns; rows whose list is
+        empty or null give none."""
         ...
 
     def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:

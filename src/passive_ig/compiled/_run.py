@@ -17,7 +17,7 @@ from ..codes import ICD10_CM_START
 from ..errors import InvalidInputError
 from ._clean import ICD9, ICD10, NOT_DATED, Cleaner
 from ._plan import OUTPUT_COLUMNS, Plan, plan_for
-from ._rows import NO_DAY, Engine, row_findings
+from ._rows import IDENTITY, NO_DAY, Engine, claim_context, row_findings
 from ._rules import ASKED, signature_rules
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ OUTPUT_TYPES = {
 PREPARED = (
     "row",
     "claim_id",
-    "line",
     "line_id",
     "payer_raw",
     "code_raw",
@@ -57,23 +56,14 @@ PREPARED = (
 )
 
 
-SIGNATURE = (
-    "payer",
-    "code_key",
-    "mods",
-    "pos_key",
-    "em",
-    "bucket",
-    "in_claim",
-    "units_null",
-    "frac",
-    "dose_null",
-    "disc_null",
-    "discarded",
-    "has_dx",
-)
+SIGNATURE = ("payer", "code_key", "mods", "pos_key", "fl")
 """What the line rules read of a line, bar its numbers, diagnoses and claim (see
-:mod:`passive_ig.compiled._rules`); none of these columns is ever null."""
+:mod:`passive_ig.compiled._rules`): ``fl`` packs the line's yes/no facts and the
+breakpoint interval of its day into one integer (see :data:`FLAGS`). None of these
+columns is ever null."""
+
+FLAGS = ("units_null", "frac", "dose_null", "disc_null", "discarded", "has_dx", "in_claim", "em")
+"""The bits of ``fl``, lowest first; the bits above them hold the day's interval + 1."""
 
 NULL_TEXT = "\x00passive_ig:null\x00"
 """Stands for a missing code or place of service in a signature (a join never matches
@@ -85,15 +75,8 @@ _SIGNATURE_TYPES = {
     "code_key": "str",
     "mods": "list[str]",
     "pos_key": "str",
-    "em": "bool",
-    "bucket": "int",
-    "in_claim": "bool",
-    "units_null": "bool",
-    "frac": "bool",
-    "dose_null": "bool",
-    "disc_null": "bool",
-    "discarded": "bool",
-    "has_dx": "bool",
+    "fl": "int",
+    **dict.fromkeys(FLAGS, "bool"),
     "code": "str",
     "code_bad": "bool",
     "pos": "str",
@@ -137,29 +120,32 @@ def run(
     bounds = engine.rows(
         lines.select(c("day").min().alias("lo"), c("day").max().alias("hi")), ("lo", "hi")
     )
+    low, high = (bounds[0]["lo"], bounds[0]["hi"]) if bounds else (None, None)
+    facts = {
+        "units_null": c("units").is_null(),
+        "frac": (c("units") != c("units").floor()).fill_null(False),
+        "dose_null": c("dose").is_null(),
+        "disc_null": c("disc").is_null(),
+        "discarded": (c("disc") > 0).fill_null(False),
+        "has_dx": (c("dx").list.len() > 0).fill_null(False),
+        "in_claim": ~c("claim_id").is_null(),
+        "em": c("em").fill_null(False),
+    }
+    packed: nw.Expr = (_bucket(plan.breakpoints, low, high) + 1) * (1 << len(FLAGS))
+    for bit, name in enumerate(FLAGS):
+        packed = packed + facts[name].cast(nw.Int64) * (1 << bit)
     rows = engine.cache(
         lines.with_columns(
-            bucket=_bucket(
-                plan.breakpoints,
-                bounds[0]["lo"] if bounds else None,
-                bounds[0]["hi"] if bounds else None,
-            ),
+            fl=packed,
             cs=nw.when(c("day").is_null())
             .then(nw.lit(NOT_DATED))
             .when(c("day") < nw.lit(ICD10_CM_START))
             .then(nw.lit(ICD9))
             .otherwise(nw.lit(ICD10)),
             dkey=nw.coalesce(c("day"), nw.lit(NO_DAY)),
-            in_claim=~c("claim_id").is_null(),
-            units_null=c("units").is_null(),
-            frac=(c("units") != c("units").floor()).fill_null(False),
-            dose_null=c("dose").is_null(),
-            disc_null=c("disc").is_null(),
-            discarded=(c("disc") > 0).fill_null(False),
-            has_dx=(c("dx").list.len() > 0).fill_null(False),
+            in_claim=facts["in_claim"],
             code_key=nw.coalesce(c("code_raw"), nw.lit(NULL_TEXT)),
             pos_key=nw.coalesce(c("pos_raw"), nw.lit(NULL_TEXT)),
-            em=c("em").fill_null(False),
         )
     )
     keys = engine.rows(rows.select(*SIGNATURE).unique(), SIGNATURE)
@@ -168,15 +154,24 @@ def run(
     mods = engine.table(mod_columns, {"sig": "int", "pos": "int", "mod": "str", "first": "bool"})
     hits, features, flags, claim_flags = signature_rules(signatures, mods, plan, engine)
     keyed = signatures.select(*SIGNATURE, "sig").join(features, on="sig", how="inner")
-    lines = engine.cache(rows.join(keyed, on=list(SIGNATURE), how="inner"))
-    parts = row_findings(lines, hits, flags, claim_flags, plan, engine)
+    lines = engine.cache(rows.join(keyed, on=list(SIGNATURE), how="left"))
+    context = engine.cache(claim_context(lines.filter(c("in_claim")), plan))
+    full, bare = row_findings(lines, context, hits, flags, claim_flags, plan, engine)
     rules = engine.table(
         plan.rule_table,
         {"rule": "str", "rank": "int", "severity": "str", "message": "str", "sources": "list[str]"},
     )
-    compiled = nw.concat(parts, how="vertical").join(rules, on="rule", how="left")
-    compiled = compiled.with_columns(
-        line=nw.when(~c("claim_id").is_null()).then(c("line")),
+    parts = list(full)
+    if bare:
+        identity = lines.select(*IDENTITY)
+        parts.append(
+            nw.concat(bare, how="vertical")
+            .join(identity, on="row", how="inner")
+            .select(*IDENTITY, "rule", "rel_path")
+        )
+    found = nw.concat(parts, how="vertical")
+    found = _with_line(found, lines, context, engine).join(rules, on="rule", how="left")
+    compiled = found.with_columns(
         path=nw.when(c("claim_id").is_null())
         .then(c("rel_path"))
         .otherwise(
@@ -192,6 +187,36 @@ def run(
             extra = engine.table(python_rows, types).select(*OUTPUT_COLUMNS, "rank")
             out = nw.concat([out, extra], how="vertical")
     return out.sort("row", "rank", "path").select(*OUTPUT_COLUMNS)
+
+
+def _with_line(
+    found: nw.LazyFrame[Any], lines: nw.LazyFrame[Any], context: nw.LazyFrame[Any], engine: Engine
+) -> nw.LazyFrame[Any]:
+    """The findings with ``line``, the place of their line in its claim (null for a line
+    alone): its row less the claim's first row, when the claim's rows are together in
+    the table (as readers and exports give them); counted for the claims that are not."""
+    c = nw.col
+    apart = context.filter(~c("together")).select("claim_id")
+    starts = context.select("claim_id", "start")
+    found = found.join(starts, on="claim_id", how="left").with_columns(line=c("row") - c("start"))
+    if not engine.rows(apart.head(1), ("claim_id",)):
+        return found.drop("start")
+    scattered = engine.rows(
+        lines.join(apart, on="claim_id", how="semi").select("row", "claim_id"), ("row", "claim_id")
+    )
+    places: dict[str, int] = {}
+    counted: dict[str, list[int]] = {"row": [], "counted": []}
+    for item in sorted(scattered, key=lambda item: item["row"]):
+        place = places.get(item["claim_id"], 0)
+        places[item["claim_id"]] = place + 1
+        counted["row"].append(item["row"])
+        counted["counted"].append(place)
+    table = engine.table(counted, {"row": "int", "counted": "int"})
+    return (
+        found.join(table, on="row", how="left")
+        .with_columns(line=nw.coalesce(c("counted"), c("line")))
+        .drop("start", "counted")
+    )
 
 
 def _bucket(breakpoints: tuple[dt.date, ...], low: dt.date | None, high: dt.date | None) -> nw.Expr:
@@ -233,6 +258,8 @@ def _signatures(
         seen: set[str] = set()
         values = key["mods"] or ()
         for position, value in enumerate(values):
+            if value is None:  # a null item of a list column is no modifier (and is skipped)
+                continue
             modifier = cleaner.modifier(value)
             mods["sig"].append(sig)
             mods["pos"].append(position)
@@ -241,6 +268,10 @@ def _signatures(
             if modifier is not None:
                 seen.add(modifier)
         row = dict(key)
+        packed = key["fl"]
+        for bit, name in enumerate(FLAGS):
+            row[name] = bool(packed >> bit & 1)
+        bucket = (packed >> len(FLAGS)) - 1
         row.update(
             sig=sig,
             code=code,
@@ -249,9 +280,9 @@ def _signatures(
             pos_bad=pos_raw is not None and pos is None,
             has_pos_raw=pos_raw is not None,
             has_mods_raw=bool(values),
-            has_dx_raw=key["has_dx"],
-            has_units=not key["units_null"],
-            day=_representative(plan.breakpoints, key["bucket"]),
+            has_dx_raw=row["has_dx"],
+            has_units=not row["units_null"],
+            day=_representative(plan.breakpoints, bucket),
         )
         for modifier in ASKED:
             row[f"has_{modifier}"] = modifier in seen
@@ -266,16 +297,16 @@ def _python(
     """The findings the Python checker gives for the rules with no compiled form."""
     columns: dict[str, list[Any]] = {name: [] for name in (*OUTPUT_COLUMNS, "rank")}
     ranks = dict(zip(plan.rule_table["rule"], plan.rule_table["rank"], strict=True))
-    wanted = ("row", "claim_id", "line", "line_id", "payer", *_RAW)
+    wanted = ("row", "claim_id", "line_id", "payer", *_RAW)
     rows = engine.rows(lines, wanted)
     if not rows:
         return columns
     for report, members in _check(registry, rows, as_of, {"select": list(plan.fallback)}):
         for finding in report.findings:
-            row = _row_of(finding.path, members)
+            row, line = _row_of(finding.path, members)
             columns["row"].append(row["row"])
             columns["claim_id"].append(row["claim_id"])
-            columns["line"].append(row["line"] if row["claim_id"] is not None else None)
+            columns["line"].append(line)
             columns["line_id"].append(row["line_id"])
             columns["payer"].append(report.payer)
             columns["rule"].append(finding.rule)
@@ -302,11 +333,12 @@ _RAW = (
 )
 
 
-def _row_of(path: str, members: list[dict[str, Any]]) -> dict[str, Any]:
+def _row_of(path: str, members: list[dict[str, Any]]) -> tuple[dict[str, Any], int | None]:
+    """The row a finding is about, and its place in its claim (None for a line alone)."""
     if len(members) == 1 and members[0]["claim_id"] is None:
-        return members[0]
+        return members[0], None
     index = int(path[len("lines[") : path.index("]")])
-    return members[index]
+    return members[index], index
 
 
 def _units(value: object) -> object:

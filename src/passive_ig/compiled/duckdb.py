@@ -69,26 +69,24 @@ class _DuckDB:
         self.con = connection
 
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
+        # each column goes in as one list parameter, and unnest zips them into rows: far
+        # quicker than the text of a VALUES list for DuckDB to parse
         names = list(columns)
-        count = len(columns[names[0]]) if names else 0
-        if count == 0:
-            select = ", ".join(f'CAST(NULL AS {_TYPES[types[n]]}) AS "{n}"' for n in names)
-            return nw.from_native(self.con.sql(f"SELECT {select} WHERE FALSE"))
-        rows = ", ".join(
-            "(" + ", ".join(_literal(columns[n][i], types[n]) for n in names) + ")"
-            for i in range(count)
+        select = ", ".join(
+            f'unnest(CAST(${index + 1} AS {_TYPES[types[name]]}[])) AS "{name}"'
+            for index, name in enumerate(names)
         )
-        quoted = ", ".join(f'"{n}"' for n in names)
         name = f"passive_ig_table_{next(_NAMES)}"
-        self.con.execute(f"CREATE TEMP TABLE {name} ({quoted_defs(names, types)})")
-        self.con.execute(f"INSERT INTO {name} ({quoted}) VALUES {rows}")
+        self.con.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT {select}", [columns[n] for n in names]
+        )
         return nw.from_native(self.con.table(name))
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
         relation = frame.to_native()
         out = relation.query(
             "t",
-            f"SELECT row, pos, value FROM (SELECT row, unnest({column}) AS value, "
+            f"SELECT * FROM (SELECT * EXCLUDE ({column}), unnest({column}) AS value, "
             f"unnest(generate_series(0, len({column}) - 1)) AS pos FROM t) "
             "WHERE value IS NOT NULL",
         )
@@ -110,10 +108,6 @@ class _DuckDB:
     def rows(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> list[dict[str, Any]]:
         relation = frame.to_native().select(*columns)
         return [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]
-
-
-def quoted_defs(names: list[str], types: dict[str, str]) -> str:
-    return ", ".join(f'"{n}" {_TYPES[types[n]]}' for n in names)
 
 
 def _texts(name: str, types: dict[str, str]) -> str:
@@ -190,10 +184,7 @@ def prepare(relation: duckdb.DuckDBPyRelation, payer: str | None) -> duckdb.Duck
         f"{_optional('prior_authorization', types, 'VARCHAR')} AS pa_raw "
         "FROM t"
     )
-    sql = (
-        "SELECT *, CAST(row_number() OVER (PARTITION BY claim_id ORDER BY row) - 1 AS BIGINT) "
-        f"AS line FROM ({inner})"
-    )
+    sql = inner
     prepared = relation.query("t", sql)
     assert prepared is not None
     return prepared

@@ -53,9 +53,9 @@ class _Polars:
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
         native = frame.to_native()
         out = (
-            native.select("row", pl.col(column).alias("value"))
-            .with_columns(pos=pl.int_ranges(0, pl.col("value").list.len(), dtype=pl.Int64))
-            .explode(["value", "pos"])
+            native.with_columns(pos=pl.int_ranges(0, pl.col(column).list.len(), dtype=pl.Int64))
+            .explode([column, "pos"])
+            .rename({column: "value"})
             .filter(pl.col("value").is_not_null())
         )
         return nw.from_native(out)  # type: ignore[no-any-return]
@@ -120,7 +120,7 @@ def prepare(frame: pl.LazyFrame, payer: str | None) -> pl.LazyFrame:
     payer_expr = pl.lit(payer, pl.String)
     if "payer" in schema:
         payer_expr = pl.coalesce(pl.col("payer").cast(pl.String), payer_expr)
-    prepared = frame.with_row_index("row").select(
+    return frame.with_row_index("row").select(
         pl.col("row").cast(pl.Int64),
         _optional("claim_id", schema, pl.String).alias("claim_id"),
         _optional("line_id", schema, pl.String).alias("line_id"),
@@ -136,7 +136,6 @@ def prepare(frame: pl.LazyFrame, payer: str | None) -> pl.LazyFrame:
         _optional("evaluation_and_management", schema, pl.Boolean).fill_null(False).alias("em"),
         _optional("prior_authorization", schema, pl.String).alias("pa_raw"),
     )
-    return prepared.with_columns(line=pl.int_range(pl.len(), dtype=pl.Int64).over("claim_id"))
 
 
 def check_polars(
