@@ -1,9 +1,9 @@
 """passive_ig's performance budgets, measured as ratios side by side.
 
-    python benchmarks/run.py            # the full run: 2,000,000 distinct lines (about 15 minutes)
+    python benchmarks/run.py            # the full run: 2,000,000 distinct lines (10-15 minutes)
     python benchmarks/run.py --quick    # a short run, for a first look (300,000 lines)
     python benchmarks/run.py --checks-only --size 300000 --repeats 3   # the check figures only
-    python benchmarks/run.py --memory   # the compiled path's peak memory on 10,000,000 lines
+    python benchmarks/run.py --memory   # the compiled path's peak memory, 10,000,000 lines
     python benchmarks/run.py --json results.json
 
 Needs the ``bench`` extra (``pip install -e '.[bench]'``): pycountry and
