@@ -17,7 +17,7 @@ from ._rules import Backend
 
 __all__ = ["IDENTITY", "Engine", "claim_context", "row_findings"]
 
-IDENTITY = ("row", "claim_id", "line_id", "payer")
+IDENTITY = ("row", "claim_id", "line", "line_id", "payer")
 """What a finding keeps of its line."""
 
 NO_DAY = dt.date(1, 1, 1)
@@ -133,7 +133,7 @@ def claim_context(claims: Frame, plan: Plan) -> Frame:
             prow=nw.when(c("is_product")).then(c("row")),
             arow=nw.when(c("is_admin")).then(c("row")),
             srow=nw.when(c("code_id") == service).then(c("row")),
-            linked=c("is_product") & c("has_admin_links"),
+            linked=nw.when(c("is_product") & c("has_admin_links")).then(c("code_id")),
             given=c("pa_raw").str.strip_chars().str.len_chars().fill_null(0) > 0,
         )
         .group_by("claim_id")
@@ -146,7 +146,8 @@ def claim_context(claims: Frame, plan: Plan) -> Frame:
             c("is_product").max().alias("any_product"),
             c("is_admin_or_home").max().alias("any_admin_or_home"),
             c("is_admin").max().alias("any_admin"),
-            c("linked").max().alias("any_linked"),
+            c("linked").min().alias("linked_low"),
+            c("linked").max().alias("linked_high"),
             c("home_drug").max().alias("any_drug"),
             c("prow").min().alias("first_product"),
             c("arow").min().alias("first_admin"),
@@ -207,11 +208,8 @@ def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine) -> lis
         return []
     asked = nw.any_horizontal(*(c(f"f:{rule}") for rule in wanted), ignore_nulls=True)
     flagged = rows.filter(asked)
-    items = engine.cache(
-        engine.explode(
-            flagged.select("row", "cs", "pc", *(f"f:{r}" for r in wanted), "dx"),
-            "dx",
-        )
+    items = engine.explode(
+        flagged.select("row", "cs", "pc", *(f"f:{r}" for r in wanted), "dx"), "dx"
     )
     table = diagnosis_elements(plan, engine.distinct(items, "value"))
     elements = engine.table(
@@ -241,6 +239,11 @@ def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine) -> lis
         .then(nw.when(icd9).then(c("ncd9")).otherwise(c("ncd10")))
         .otherwise(nw.when(icd9).then(c("ncd10")).otherwise(c("ncd9")))
         .fill_null(False),
+    )
+    items = engine.cache(
+        items.select(
+            "row", "pc", "pos", "cleaned", "wrong", "pidd", "ncd", *(f"f:{r}" for r in wanted)
+        )
     )
     out = []
     position = nw.concat_str(nw.lit("diagnoses["), c("pos").cast(nw.String), nw.lit("]"))
@@ -297,27 +300,38 @@ def _claim_rules(
         out.append(at_row(first.select(c("first_admin").alias("row")), rule, "code"))
     rule = "claim.administration-route-mismatch"
     if rule in chosen:
-        linked = context.filter(c("any_linked")).select("claim_id")
+        # the administration codes that fit are those linked to any product of the claim:
+        # most claims bill one product code (lowest == highest), looked up directly
+        linked = context.filter(~c("linked_low").is_null()).select(
+            "claim_id", "linked_low", "linked_high"
+        )
         admins = (
             claims.filter(c("is_admin") & c(f"g:{rule}"))
-            .join(linked, on="claim_id", how="semi")
             .select(*IDENTITY, c("code_id").alias("admin_id"))
+            .join(linked, on="claim_id", how="inner")
         )
+        fits = engine.table(plan.fits, {"product_id": "int", "admin_id": "int"})
+        single = admins.filter(c("linked_low") == c("linked_high")).with_columns(
+            product_id=c("linked_low")
+        )
+        out.append(
+            _emit(single.join(fits, on=["product_id", "admin_id"], how="anti"), rule, "code")
+        )
+        several = admins.filter(c("linked_low") != c("linked_high"))
         products = (
-            claims.filter(c("is_product"))
-            .join(linked, on="claim_id", how="semi")
+            claims.filter(c("is_product") & c("has_admin_links"))
+            .join(several.select("claim_id").unique(), on="claim_id", how="semi")
             .select("claim_id", c("code_id").alias("product_id"))
             .unique()
         )
-        fits = engine.table(plan.fits, {"product_id": "int", "admin_id": "int"})
         fitting = (
-            admins.select("row", "claim_id", "admin_id")
+            several.select("row", "claim_id", "admin_id")
             .join(products, on="claim_id", how="inner")
             .join(fits, on=["product_id", "admin_id"], how="semi")
             .select("row")
             .unique()
         )
-        out.append(_emit(admins.join(fitting, on="row", how="anti"), rule, "code"))
+        out.append(_emit(several.join(fitting, on="row", how="anti"), rule, "code"))
     rule = "claim.em-without-25"
     if rule in chosen:
         asked = claims.filter(c("em") & ~c("has_25") & c(f"g:{rule}"))

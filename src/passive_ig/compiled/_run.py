@@ -62,6 +62,24 @@ SIGNATURE = ("payer", "code_key", "mods", "pos_key", "fl")
 breakpoint interval of its day into one integer (see :data:`FLAGS`). None of these
 columns is ever null."""
 
+ROW_COLUMNS = (
+    "row",
+    "claim_id",
+    "line",
+    "line_id",
+    "units",
+    "dose",
+    "disc",
+    "dx",
+    "em",
+    "pa_raw",
+    "day",
+    "cs",
+    "dkey",
+    "in_claim",
+)
+"""What the rules read of a line besides its signature."""
+
 FLAGS = ("units_null", "frac", "dose_null", "disc_null", "discarded", "has_dx", "in_claim", "em")
 """The bits of ``fl``, lowest first; the bits above them hold the day's interval + 1."""
 
@@ -111,12 +129,9 @@ def run(
                 None, "a payer: the payer argument, or a 'payer' value on every row", what="payer"
             )
         payers[value] = registry.payers[value].id
-    payer_table = engine.table(
-        {"payer_raw": list(payers), "payer": list(payers.values())},
-        {"payer_raw": "str", "payer": "str"},
-    )
     day = c("date") if as_of is None else nw.coalesce(c("date"), nw.lit(as_of))
-    lines = prepared.join(payer_table, on="payer_raw", how="left").with_columns(day=day)
+    lines = prepared.with_columns(payer=_payer_ids(payers), day=day)
+    given = lines
     bounds = engine.rows(
         lines.select(c("day").min().alias("lo"), c("day").max().alias("hi")), ("lo", "hi")
     )
@@ -143,10 +158,13 @@ def run(
             .then(nw.lit(ICD9))
             .otherwise(nw.lit(ICD10)),
             dkey=nw.coalesce(c("day"), nw.lit(NO_DAY)),
+            cstart=_claim_starts(),
             in_claim=facts["in_claim"],
             code_key=nw.coalesce(c("code_raw"), nw.lit(NULL_TEXT)),
             pos_key=nw.coalesce(c("pos_raw"), nw.lit(NULL_TEXT)),
         )
+        .with_columns(line=_line_guess())
+        .select(*ROW_COLUMNS, *SIGNATURE)
     )
     keys = engine.rows(rows.select(*SIGNATURE).unique(), SIGNATURE)
     sig_columns, mod_columns = _signatures(keys, plan)
@@ -170,7 +188,7 @@ def run(
             .select(*IDENTITY, "rule", "rel_path")
         )
     found = nw.concat(parts, how="vertical")
-    found = _with_line(found, lines, context, engine).join(rules, on="rule", how="left")
+    found = _renumbered(found, lines, context, engine).join(rules, on="rule", how="left")
     compiled = found.with_columns(
         path=nw.when(c("claim_id").is_null())
         .then(c("rel_path"))
@@ -181,7 +199,7 @@ def run(
     )
     out = compiled.select(*OUTPUT_COLUMNS, "rank")
     if plan.fallback:
-        python_rows = _python(rows, engine, registry, plan, as_of)
+        python_rows = _python(given, engine, registry, plan, as_of)
         if python_rows["row"]:
             types = dict(OUTPUT_TYPES, rank="int")
             extra = engine.table(python_rows, types).select(*OUTPUT_COLUMNS, "rank")
@@ -189,18 +207,47 @@ def run(
     return out.sort("row", "rank", "path").select(*OUTPUT_COLUMNS)
 
 
-def _with_line(
-    found: nw.LazyFrame[Any], lines: nw.LazyFrame[Any], context: nw.LazyFrame[Any], engine: Engine
+def _payer_ids(payers: dict[str | None, str]) -> nw.Expr:
+    """Each row's payer id, from the few distinct payer texts a table gives."""
+    raw = nw.col("payer_raw")
+    if all(text == payer for text, payer in payers.items()):
+        return raw
+    expr: Any = nw
+    for text, payer in payers.items():
+        expr = expr.when(raw == nw.lit(text)).then(nw.lit(payer))
+    return expr.otherwise(nw.lit(None, nw.String))  # type: ignore[no-any-return]
+
+
+def _claim_starts() -> nw.Expr:
+    """The row where a claim starts, on that row (null on the others): see
+    :func:`_line_guess`."""
+    c = nw.col
+    claim = c("claim_id")
+    starts = (claim != claim.shift(1).over(order_by="row")).fill_null(True)
+    return nw.when(starts & ~claim.is_null()).then(c("row")).otherwise(nw.lit(None, nw.Int64))
+
+
+def _line_guess() -> nw.Expr:
+    """Each line's place in its claim (null for a line alone), when each claim's rows are
+    together in the table, as readers and exports give them: its row less the row
+    where its claim starts (see :func:`_renumbered` for the claims whose rows are not)."""
+    c = nw.col
+    start = c("cstart").fill_null(strategy="forward").over(order_by="row")
+    return nw.when(~c("claim_id").is_null()).then(c("row") - start)
+
+
+def _renumbered(
+    found: nw.LazyFrame[Any],
+    lines: nw.LazyFrame[Any],
+    context: nw.LazyFrame[Any],
+    engine: Engine,
 ) -> nw.LazyFrame[Any]:
-    """The findings with ``line``, the place of their line in its claim (null for a line
-    alone): its row less the claim's first row, when the claim's rows are together in
-    the table (as readers and exports give them); counted for the claims that are not."""
+    """The findings, with ``line`` counted for the claims whose rows are apart in the
+    table (the claim context says which; usually none)."""
     c = nw.col
     apart = context.filter(~c("together")).select("claim_id")
-    starts = context.select("claim_id", "start")
-    found = found.join(starts, on="claim_id", how="left").with_columns(line=c("row") - c("start"))
     if not engine.rows(apart.head(1), ("claim_id",)):
-        return found.drop("start")
+        return found
     scattered = engine.rows(
         lines.join(apart, on="claim_id", how="semi").select("row", "claim_id"), ("row", "claim_id")
     )
@@ -215,7 +262,7 @@ def _with_line(
     return (
         found.join(table, on="row", how="left")
         .with_columns(line=nw.coalesce(c("counted"), c("line")))
-        .drop("start", "counted")
+        .drop("counted")
     )
 
 
