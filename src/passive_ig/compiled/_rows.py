@@ -17,7 +17,7 @@ from ._rules import Backend
 
 __all__ = ["IDENTITY", "Engine", "claim_context", "row_findings"]
 
-IDENTITY = ("row", "claim_id", "line", "line_id", "payer")
+IDENTITY = ("row", "claim_id", "line_id", "payer")
 """What a finding keeps of its line."""
 
 NO_DAY = dt.date(1, 1, 1)

@@ -65,7 +65,6 @@ columns is ever null."""
 ROW_COLUMNS = (
     "row",
     "claim_id",
-    "line",
     "line_id",
     "units",
     "dose",
@@ -158,13 +157,10 @@ def run(
             .then(nw.lit(ICD9))
             .otherwise(nw.lit(ICD10)),
             dkey=nw.coalesce(c("day"), nw.lit(NO_DAY)),
-            cstart=_claim_starts(),
             in_claim=facts["in_claim"],
             code_key=nw.coalesce(c("code_raw"), nw.lit(NULL_TEXT)),
             pos_key=nw.coalesce(c("pos_raw"), nw.lit(NULL_TEXT)),
-        )
-        .with_columns(line=_line_guess())
-        .select(*ROW_COLUMNS, *SIGNATURE)
+        ).select(*ROW_COLUMNS, *SIGNATURE)
     )
     keys = engine.rows(rows.select(*SIGNATURE).unique(), SIGNATURE)
     sig_columns, mod_columns = _signatures(keys, plan)
@@ -218,33 +214,23 @@ def _payer_ids(payers: dict[str | None, str]) -> nw.Expr:
     return expr.otherwise(nw.lit(None, nw.String))  # type: ignore[no-any-return]
 
 
-def _claim_starts() -> nw.Expr:
-    """The row where a claim starts, on that row (null on the others): see
-    :func:`_line_guess`."""
-    c = nw.col
-    claim = c("claim_id")
-    starts = (claim != claim.shift(1).over(order_by="row")).fill_null(True)
-    return nw.when(starts & ~claim.is_null()).then(c("row")).otherwise(nw.lit(None, nw.Int64))
-
-
-def _line_guess() -> nw.Expr:
-    """Each line's place in its claim (null for a line alone), when each claim's rows are
-    together in the table, as readers and exports give them: its row less the row
-    where its claim starts (see :func:`_renumbered` for the claims whose rows are not)."""
-    c = nw.col
-    start = c("cstart").fill_null(strategy="forward").over(order_by="row")
-    return nw.when(~c("claim_id").is_null()).then(c("row") - start)
-
-
 def _renumbered(
     found: nw.LazyFrame[Any],
     lines: nw.LazyFrame[Any],
     context: nw.LazyFrame[Any],
     engine: Engine,
 ) -> nw.LazyFrame[Any]:
-    """The findings, with ``line`` counted for the claims whose rows are apart in the
-    table (the claim context says which; usually none)."""
+    """The findings with ``line``, the place of their line in its claim (null for a line
+    alone): its row less its claim's first row, when the claim's rows are together in
+    the table, as readers and exports give them (the claim context says); counted one
+    by one for the claims whose rows are apart (usually none)."""
     c = nw.col
+    starts = context.select("claim_id", "start")
+    found = (
+        found.join(starts, on="claim_id", how="left")
+        .with_columns(line=c("row") - c("start"))
+        .drop("start")
+    )
     apart = context.filter(~c("together")).select("claim_id")
     if not engine.rows(apart.head(1), ("claim_id",)):
         return found
