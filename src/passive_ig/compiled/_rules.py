@@ -72,6 +72,11 @@ class Backend(Protocol):
         """``frame``, computed once where the engine would compute it again for each use."""
         ...
 
+    def share(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        """``frame``, read two or three times: computed once where that is cheaper than
+        computing it again (polars), as it is where a copy costs more (DuckDB)."""
+        ...
+
 
 def _in_force(day: nw.Expr, start: dt.date | None, end: dt.date | None) -> nw.Expr:
     """``day`` is null or inside [start, end] (null bounds open)."""

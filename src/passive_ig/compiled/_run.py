@@ -148,7 +148,7 @@ def run(
     packed: nw.Expr = (_bucket(plan.breakpoints, low, high) + 1) * (1 << len(FLAGS))
     for bit, name in enumerate(FLAGS):
         packed = packed + facts[name].cast(nw.Int64) * (1 << bit)
-    rows = engine.cache(
+    rows = engine.share(
         lines.with_columns(
             fl=packed,
             cs=nw.when(c("day").is_null())

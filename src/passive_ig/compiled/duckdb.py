@@ -92,6 +92,9 @@ class _DuckDB:
         )
         return nw.from_native(out)  # type: ignore[no-any-return]
 
+    def share(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return frame  # reading it again costs DuckDB less than a copy of it
+
     def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         name = f"passive_ig_cache_{next(_NAMES)}"
         frame.to_native().create_view(name + "_view")
@@ -164,11 +167,14 @@ def prepare(relation: duckdb.DuckDBPyRelation, payer: str | None) -> duckdb.Duck
         raise InvalidInputError(
             list(types), "a table with a 'code' column (and any of the others)", what="claim lines"
         )
+    row = "CAST(row_number() OVER () - 1 AS BIGINT)"
+    if "file_row_number" in types:
+        row = "CAST(file_row_number AS BIGINT)"
     payer_sql = "CAST(NULL AS VARCHAR)" if payer is None else _literal(payer, "str")
     if "payer" in types:
         payer_sql = f"coalesce(CAST(payer AS VARCHAR), {payer_sql})"
     inner = (
-        "SELECT CAST(row_number() OVER () - 1 AS BIGINT) AS row, "
+        f"SELECT {row} AS row, "
         f"{_optional('claim_id', types, 'VARCHAR')} AS claim_id, "
         f"{_optional('line_id', types, 'VARCHAR')} AS line_id, "
         f"{payer_sql} AS payer_raw, "
@@ -214,7 +220,8 @@ def check_duckdb(
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         if path.lower().endswith((".parquet", ".pq")):
-            relation = con.read_parquet(path)
+            # the file's own row numbers: the same on every read, so nothing is copied
+            relation = con.read_parquet(path, file_row_number=True)
         elif path.lower().endswith((".csv", ".csv.gz", ".tsv", ".txt")):
             relation = con.read_csv(path, dtype={"place_of_service": "VARCHAR"})
         else:
@@ -226,7 +233,9 @@ def check_duckdb(
             source, "a DuckDB relation, or the path of a Parquet or CSV file", what="claim lines"
         )
     engine = _DuckDB(con)
-    prepared = engine.cache(nw.from_native(prepare(relation, payer)))
+    prepared = nw.from_native(prepare(relation, payer))
+    if "file_row_number" not in relation.columns:  # numbered by reading: numbered once
+        prepared = engine.cache(prepared)
     out = run(
         prepared,
         engine,

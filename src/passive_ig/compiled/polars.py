@@ -60,6 +60,9 @@ class _Polars:
         )
         return nw.from_native(out)  # type: ignore[no-any-return]
 
+    def share(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return self.cache(frame)
+
     def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         # computed once: the rules read the lines from some forty branches of the plan
         return nw.from_native(frame.to_native().collect().lazy())  # type: ignore[no-any-return]
