@@ -10,16 +10,25 @@ also drives PySpark's API. Install the engine you use:
     from passive_ig.compiled import check_table
     findings = check_table("claims.parquet", payer="Medicare")   # a DuckDB relation
 
-**The same findings.** Each rule's gate (its payers, its dates, the codes its
-``codes`` predicate accepts, what the line must give) is generated from its
-declaration and the bundled data, whose facts (code sets, billing units, single-dose
-flags, effective dates, payer scopes, modifier conflicts, diagnosis lists, payer
-policies) are lookup tables joined in; claim rules are group-by and window expressions
-over ``claim_id``. A test (``tests/compiled``) generates claim tables with hypothesis
-and requires the compiled findings to equal the Python checker's, row for row, on
-every engine. Rules with no compiled form (:func:`fallback_rules`; none today), and
-claims with a value the compiled cleaning does not take (text outside ASCII letters,
-digits, spaces and ``.-:#``), run through the Python checker, so every rule is covered.
+**How.** Millions of distinct lines share a few thousand *signatures* (payer, code,
+modifiers, place of service, E/M flag, which of the data's date intervals the day falls
+in, which amounts are given). The line rules run once per signature, as expressions
+over lookup tables of the bundled data (code sets, billing units, single-dose flags,
+effective dates, payer scopes, modifier conflicts, diagnosis lists, payer policies);
+each rule's gate (its payers, its dates, the codes its ``codes`` predicate accepts,
+what the line must give) is generated from its declaration. Each distinct code,
+modifier, place and diagnosis text is cleaned once, by the library's own validators.
+The answers are joined back to the lines; what a signature cannot settle (units
+against the amount, the diagnoses, anything that reads the claim) is finished on the
+lines, with one group-by over ``claim_id`` for what is claim-wide.
+
+**The same findings.** A test (``tests/compiled``) generates claim tables with
+hypothesis (every payer, days on both sides of every dated rule and record, broken
+codes, modifiers, places and diagnoses, fractional units, ICD-9-CM codes, multi-line
+claims, claims whose rows are apart) and requires the compiled findings to equal the
+Python checker's, row for row, on every engine. A rule with no compiled form
+(:func:`fallback_rules`; none today) runs through the Python checker, so every rule is
+covered.
 
 **The table of lines.** One claim line per row, with the columns of
 :data:`passive_ig.frames.LINE_COLUMNS` (only ``code`` is required) and, optionally,
@@ -38,11 +47,12 @@ columns of :data:`FINDING_COLUMNS`: ``row`` (the line's position in the table, f
 ``suggestion`` and ``sources`` (a list of source ids). For a compiled rule the
 message is the rule's title and the suggestion is null, and the sources are those
 the rule rests on (:func:`passive_ig.rules.describe`), not those of the one record a
-finding enforces; the Python checker's findings keep their own words and sources.
+finding enforces.
 
 Values the Python checker refuses when a :class:`~passive_ig.claims.ClaimLine` is
-built (a negative dose, a date that is not a date) are not refused here: a date
-that does not read as ``YYYY-MM-DD`` is a missing date.
+built (a negative dose, a date that is not a date, a null item in a list) are not
+refused here: a date that does not read as ``YYYY-MM-DD`` is a missing date, and a
+null modifier or diagnosis is skipped.
 """
 
 from __future__ import annotations
