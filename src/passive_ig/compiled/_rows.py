@@ -13,7 +13,7 @@ import narwhals as nw
 
 from ._clean import ICD9, NOT_DATED, diagnosis_elements
 from ._plan import HOME_SERVICES, Plan
-from ._rules import Backend
+from ._rules import RANK, Backend
 
 __all__ = ["IDENTITY", "Engine", "claim_context", "row_findings"]
 
@@ -38,12 +38,16 @@ Frame = nw.LazyFrame[Any]
 
 def _emit(frame: Frame, rule: str, path: str | nw.Expr) -> Frame:
     path_expr = nw.lit(path) if isinstance(path, str) else path
-    return frame.select(*IDENTITY, nw.lit(rule).alias("rule"), path_expr.alias("rel_path"))
+    return frame.select(
+        *IDENTITY, nw.lit(RANK[rule], nw.Int64).alias("rank"), path_expr.alias("rel_path")
+    )
 
 
 def _bare(frame: Frame, rule: str, path: str | nw.Expr) -> Frame:
     path_expr = nw.lit(path) if isinstance(path, str) else path
-    return frame.select("row", nw.lit(rule).alias("rule"), path_expr.alias("rel_path"))
+    return frame.select(
+        "row", nw.lit(RANK[rule], nw.Int64).alias("rank"), path_expr.alias("rel_path")
+    )
 
 
 def row_findings(
@@ -56,12 +60,12 @@ def row_findings(
     engine: Engine,
 ) -> tuple[list[Frame], list[Frame]]:
     """The findings of the rows, in parts: those with their line's identity,
-    ``(*IDENTITY, rule, rel_path)``, and bare ones, ``(row, rule, rel_path)``."""
+    ``(*IDENTITY, rank, rel_path)``, and bare ones, ``(row, rank, rel_path)``."""
     c = nw.col
     out: list[Frame] = [
         rows.select(*IDENTITY, "sig")
         .join(sig_hits, on="sig", how="inner")
-        .select(*IDENTITY, "rule", "rel_path")
+        .select(*IDENTITY, "rank", "rel_path")
     ]
     chosen = {name[2:] for name in flags}
     claims = rows.filter(c("in_claim"))

@@ -27,9 +27,14 @@ from typing import Any, Protocol
 
 import narwhals as nw
 
+from ..rules import RULES
 from ._plan import HOME_SERVICES, Plan, RulePlan
 
-__all__ = ["ASKED", "PARTS", "Backend", "signature_rules"]
+__all__ = ["ASKED", "PARTS", "RANK", "Backend", "signature_rules"]
+
+RANK: dict[str, int] = {rule.id: rank for rank, rule in enumerate(RULES)}
+"""Each rule's place in :data:`passive_ig.rules.RULES`: a finding carries it (a small
+integer, where the rule's id, title and sources are joined in once, at the end)."""
 
 # the modifiers a rule body or a with_modifiers asks about
 ASKED = ("JW", "JZ", "JA", "JB", "25")
@@ -311,9 +316,9 @@ def signature_rules(
     if hits:
         found = nw.concat(hits, how="vertical")
     else:
-        found = lines.select("sig", nw.lit("").alias("rule"), nw.lit("").alias("rel_path")).filter(
-            nw.lit(False)
-        )
+        found = lines.select(
+            "sig", nw.lit(0, nw.Int64).alias("rank"), nw.lit("").alias("rel_path")
+        ).filter(nw.lit(False))
     return found, features, list(flags), list(claim_flags)
 
 
@@ -329,7 +334,7 @@ def _claim_gate(rule: RulePlan) -> nw.Expr:
 
 def _hits(frame: nw.LazyFrame[Any], rule: str, cond: nw.Expr, path: str) -> nw.LazyFrame[Any]:
     return frame.filter(cond).select(
-        "sig", nw.lit(rule).alias("rule"), nw.lit(path).alias("rel_path")
+        "sig", nw.lit(RANK[rule], nw.Int64).alias("rank"), nw.lit(path).alias("rel_path")
     )
 
 
@@ -430,7 +435,9 @@ def _modifier_findings(
             cond = (c(f"g:{rule_id}") & body).fill_null(False)
             out.append(
                 atoms.filter(cond).select(
-                    "sig", nw.lit(rule_id).alias("rule"), _position().alias("rel_path")
+                    "sig",
+                    nw.lit(RANK[rule_id], nw.Int64).alias("rank"),
+                    _position().alias("rel_path"),
                 )
             )
     if "modifier.not-together" in wanted:
@@ -445,7 +452,7 @@ def _modifier_findings(
         out.append(
             hit.select(
                 "sig",
-                nw.lit("modifier.not-together").alias("rule"),
+                nw.lit(RANK["modifier.not-together"], nw.Int64).alias("rank"),
                 nw.lit("modifiers").alias("rel_path"),
             )
         )

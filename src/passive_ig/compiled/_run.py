@@ -29,12 +29,12 @@ OUTPUT_TYPES = {
     "line": "int",
     "line_id": "str",
     "payer": "str",
-    "rule": "str",
-    "severity": "str",
-    "message": "str",
+    "rule": "cat",
+    "severity": "cat",
+    "message": "cat",
     "path": "str",
     "suggestion": "str",
-    "sources": "list[str]",
+    "sources": "list[cat]",
 }
 
 # the columns a backend's prepared table has (see Engine.prepare)
@@ -173,7 +173,7 @@ def run(
     full, bare = row_findings(lines, context, hits, flags, claim_flags, plan, engine)
     rules = engine.table(
         plan.rule_table,
-        {"rule": "str", "rank": "int", "severity": "str", "message": "str", "sources": "list[str]"},
+        {"rule": "cat", "rank": "int", "severity": "cat", "message": "cat", "sources": "list[cat]"},
     )
     parts = list(full)
     if bare:
@@ -181,10 +181,10 @@ def run(
         parts.append(
             nw.concat(bare, how="vertical")
             .join(identity, on="row", how="inner")
-            .select(*IDENTITY, "rule", "rel_path")
+            .select(*IDENTITY, "rank", "rel_path")
         )
     found = nw.concat(parts, how="vertical")
-    found = _renumbered(found, lines, context, engine).join(rules, on="rule", how="left")
+    found = _renumbered(found, lines, context, engine).join(rules, on="rank", how="left")
     compiled = found.with_columns(
         path=nw.when(c("claim_id").is_null())
         .then(c("rel_path"))

@@ -41,6 +41,8 @@ _TYPES = {
     "date": "DATE",
     "list[str]": "VARCHAR[]",
     "list[int]": "BIGINT[]",
+    "cat": "VARCHAR",
+    "list[cat]": "VARCHAR[]",
 }
 
 _NAMES = itertools.count()

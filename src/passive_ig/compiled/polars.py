@@ -42,6 +42,8 @@ _TYPES = {
     "date": pl.Date,
     "list[str]": pl.List(pl.String),
     "list[int]": pl.List(pl.Int64),
+    "cat": pl.Categorical,
+    "list[cat]": pl.List(pl.Categorical),
 }
 
 
