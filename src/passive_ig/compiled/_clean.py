@@ -90,22 +90,25 @@ class Cleaner:
 
 
 def diagnosis_elements(plan: Plan, values: Iterable[object]) -> dict[str, list[Any]]:
-    """Each distinct diagnosis text of a table, cleaned as ICD-10-CM (``c10``) and as
-    ICD-9-CM (``c9``), null where that set refuses it, and whether each cleaned code is
-    on the home IVIG (``pidd``) or NCD 250.3 (``ncd``) list."""
+    """Each distinct diagnosis text of a table, for each code-set key ``cs`` (see
+    :data:`NOT_DATED`), as the Python checker reads it on a line of that set: the code it
+    is (``cleaned``, null when in no form), whether it is of the other set (``wrong``),
+    whether it is on the home IVIG (``pidd``) or NCD 250.3 (``ncd``) list, and whether
+    any of those makes it ``notable`` (a rule may speak of it)."""
     cleaner = Cleaner()
     pidd, ncd = plan.listed["pidd"], plan.listed["ncd"]
     table: dict[str, list[Any]] = {
-        name: [] for name in ("value", "c10", "c9", "pidd10", "ncd10", "pidd9", "ncd9")
+        name: [] for name in ("value", "cs", "cleaned", "wrong", "pidd", "ncd", "notable")
     }
     for value in values:
-        c10 = cleaner.clean(_codes.validate_diagnosis, value)
-        c9 = cleaner.clean(_codes.validate_icd9_diagnosis, value)
-        table["value"].append(value)
-        table["c10"].append(c10)
-        table["c9"].append(c9)
-        table["pidd10"].append(c10 in pidd)
-        table["ncd10"].append(c10 in ncd)
-        table["pidd9"].append(c9 in pidd)
-        table["ncd9"].append(c9 in ncd)
+        for code_set in (NOT_DATED, ICD9, ICD10):
+            cleaned, _, wrong = cleaner.diagnoses((value,), code_set)
+            code = cleaned[0] if cleaned else None
+            table["value"].append(value)
+            table["cs"].append(code_set)
+            table["cleaned"].append(code)
+            table["wrong"].append(bool(wrong))
+            table["pidd"].append(code in pidd)
+            table["ncd"].append(code in ncd)
+            table["notable"].append(code is None or bool(wrong) or code in ncd)
     return table

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import narwhals as nw
 
-from ._clean import ICD9, NOT_DATED, diagnosis_elements
+from ._clean import diagnosis_elements
 from ._plan import HOME_SERVICES, Plan
 from ._rules import RANK, Backend
 
@@ -202,80 +202,69 @@ _DIAGNOSIS_RULES = (
 
 
 def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine) -> list[Frame]:
-    """The diagnosis rules, bare: each line's diagnoses one row each, each distinct text
-    cleaned once by the library's validators for both code sets (see
-    :func:`passive_ig.compiled._clean.diagnosis_elements`), the set in force on the
-    line's day chosen here."""
+    """The diagnosis rules, bare: each line's diagnoses one row each; each distinct text
+    cleaned once by the library's validators for each code set (see
+    :func:`passive_ig.compiled._clean.diagnosis_elements`). Most diagnoses are
+    well-formed codes of the set in force and on no list a rule reads: only the others
+    (``notable``) are looked at line by line, unless the coverage note is asked for."""
     c = nw.col
     wanted = [rule for rule in _DIAGNOSIS_RULES if rule in chosen]
     if not wanted:
         return []
-    asked = nw.any_horizontal(*(c(f"f:{rule}") for rule in wanted), ignore_nulls=True)
-    flagged = rows.filter(asked)
-    items = engine.explode(
-        flagged.select("row", "cs", "pc", *(f"f:{r}" for r in wanted), "dx"), "dx"
-    )
+    flags = [f"f:{rule}" for rule in wanted]
+    asked = nw.any_horizontal(*(c(flag) for flag in flags), ignore_nulls=True)
+    items = engine.explode(rows.filter(asked).select("row", "cs", "pc", *flags, "dx"), "dx")
     table = diagnosis_elements(plan, engine.distinct(items, "value"))
     elements = engine.table(
         table,
         {
             "value": "str",
-            "c10": "str",
-            "c9": "str",
-            "pidd10": "bool",
-            "ncd10": "bool",
-            "pidd9": "bool",
-            "ncd9": "bool",
+            "cs": "int",
+            "cleaned": "str",
+            "wrong": "bool",
+            "pidd": "bool",
+            "ncd": "bool",
+            "notable": "bool",
         },
     )
-    icd9 = c("cs") == ICD9
-    expected = nw.when(icd9).then(c("c9")).otherwise(c("c10"))
-    other = nw.when(icd9).then(c("c10")).otherwise(c("c9"))
-    as_expected = nw.when(icd9).then(c("pidd9")).otherwise(c("pidd10"))
-    items = items.join(elements, on="value", how="left").with_columns(
-        cleaned=nw.coalesce(expected, other),
-        wrong=expected.is_null() & ~other.is_null() & (c("cs") != NOT_DATED),
-        pidd=nw.when(~expected.is_null())
-        .then(as_expected)
-        .otherwise(nw.when(icd9).then(c("pidd10")).otherwise(c("pidd9")))
-        .fill_null(False),
-        ncd=nw.when(~expected.is_null())
-        .then(nw.when(icd9).then(c("ncd9")).otherwise(c("ncd10")))
-        .otherwise(nw.when(icd9).then(c("ncd10")).otherwise(c("ncd9")))
-        .fill_null(False),
-    )
-    items = engine.cache(
-        items.select(
-            "row", "pc", "pos", "cleaned", "wrong", "pidd", "ncd", *(f"f:{r}" for r in wanted)
+    notable = engine.cache(
+        items.join(elements.filter(c("notable")), on=["value", "cs"], how="inner").select(
+            "row", "pos", "cleaned", "wrong", "ncd", *flags
         )
     )
     out = []
     position = nw.concat_str(nw.lit("diagnoses["), c("pos").cast(nw.String), nw.lit("]"))
     if "diagnosis.malformed" in wanted:
-        bad = items.filter(c("f:diagnosis.malformed") & c("cleaned").is_null())
+        bad = notable.filter(c("f:diagnosis.malformed") & c("cleaned").is_null())
         out.append(_bare(bad, "diagnosis.malformed", position))
     if "diagnosis.wrong-code-set" in wanted:
-        wrong = items.filter(c("f:diagnosis.wrong-code-set") & c("wrong"))
+        wrong = notable.filter(c("f:diagnosis.wrong-code-set") & c("wrong"))
         out.append(_bare(wrong, "diagnosis.wrong-code-set", position))
     if "medicare.ncd-250.3" in wanted:
-        listed = items.filter(c("f:medicare.ncd-250.3") & c("ncd")).select("row").unique()
+        listed = notable.filter(c("f:medicare.ncd-250.3") & c("ncd")).select("row").unique()
         out.append(_bare(listed, "medicare.ncd-250.3", "diagnoses"))
     if "medicare.home-ivig-diagnosis" in wanted:
-        home = flagged.filter(c("f:medicare.home-ivig-diagnosis")).select("row")
-        listed = items.filter(c("pidd")).select("row")
+        home = rows.filter(c("f:medicare.home-ivig-diagnosis"))
+        given = engine.explode(home.select("row", "cs", "dx"), "dx")
+        listed = given.join(elements.filter(c("pidd")), on=["value", "cs"], how="semi")
         out.append(
             _bare(
-                home.join(listed, on="row", how="anti"), "medicare.home-ivig-diagnosis", "diagnoses"
+                home.select("row").join(listed.select("row"), on="row", how="anti"),
+                "medicare.home-ivig-diagnosis",
+                "diagnoses",
             )
         )
     if "coverage.diagnosis-not-known" in wanted:
-        valid = items.filter(c("f:coverage.diagnosis-not-known") & ~c("cleaned").is_null())
+        asked_rows = items.filter(c("f:coverage.diagnosis-not-known"))
+        valid = asked_rows.join(
+            elements.filter(~c("cleaned").is_null()), on=["value", "cs"], how="inner"
+        ).select("row", "pc", "cleaned")
         complete = engine.table(plan.complete_table, {"pc": "int", "cleaned": "str"})
         named = valid.join(complete, on=["pc", "cleaned"], how="semi").select("row")
-        given = valid.select("row").unique()
+        given_rows = valid.select("row").unique()
         out.append(
             _bare(
-                given.join(named, on="row", how="anti"),
+                given_rows.join(named, on="row", how="anti"),
                 "coverage.diagnosis-not-known",
                 "diagnoses",
             )
