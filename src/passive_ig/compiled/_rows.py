@@ -13,7 +13,7 @@ import narwhals as nw
 
 from ._clean import diagnosis_elements
 from ._plan import HOME_SERVICES, Plan
-from ._rules import RANK, Backend
+from ._rules import RANK, Backend, feature
 
 __all__ = ["IDENTITY", "Engine", "claim_context", "row_findings"]
 
@@ -61,7 +61,7 @@ def row_findings(
 ) -> tuple[list[Frame], list[Frame]]:
     """The findings of the rows, in parts: those with their line's identity,
     ``(*IDENTITY, rank, rel_path)``, and bare ones, ``(row, rank, rel_path)``."""
-    c = nw.col
+    c = feature(engine.packs)
     out: list[Frame] = [
         rows.select(*IDENTITY, "sig")
         .join(sig_hits, on="sig", how="inner")
@@ -109,8 +109,8 @@ def row_findings(
                     "modifiers",
                 )
             )
-    out.extend(_units(rows, chosen))
-    bare = _diagnoses(rows, chosen, plan, engine)
+    out.extend(_units(rows, chosen, c))
+    bare = _diagnoses(rows, chosen, plan, engine, c)
     if claim_flags:
         chosen_claim = {name[2:] for name in claim_flags}
         out.extend(_claim_rules(rows, claims, context, chosen_claim, plan, engine))
@@ -126,10 +126,10 @@ _AUTHORIZATION = frozenset(
 )
 
 
-def claim_context(claims: Frame, plan: Plan) -> Frame:
+def claim_context(claims: Frame, plan: Plan, packed: bool) -> Frame:
     """What is claim-wide, one row per claim, from one group-by: what the claim rules
     read, the claim's first row (``start``) and whether its rows are ``together``."""
-    c = nw.col
+    c = feature(packed)
     codes = plan.codes["code"]
     service = codes.index(HOME_SERVICES) if HOME_SERVICES in codes else -1
     return (
@@ -160,11 +160,10 @@ def claim_context(claims: Frame, plan: Plan) -> Frame:
     )
 
 
-def _units(rows: Frame, chosen: set[str]) -> list[Frame]:
+def _units(rows: Frame, chosen: set[str], c: Any) -> list[Frame]:
     """The units against the amount (the amount discarded on a JW line, else the dose):
     the signature flagged the lines whose code is billed per milligrams and that give
     whole units and an amount."""
-    c = nw.col
     wanted = [rule for rule in ("units.dose-mismatch", "units.rounding") if rule in chosen]
     if not wanted:
         return []
@@ -201,19 +200,19 @@ _DIAGNOSIS_RULES = (
 )
 
 
-def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine) -> list[Frame]:
+def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine, c: Any) -> list[Frame]:
     """The diagnosis rules, bare: each line's diagnoses one row each; each distinct text
     cleaned once by the library's validators for each code set (see
     :func:`passive_ig.compiled._clean.diagnosis_elements`). Most diagnoses are
     well-formed codes of the set in force and on no list a rule reads: only the others
     (``notable``) are looked at line by line, unless the coverage note is asked for."""
-    c = nw.col
     wanted = [rule for rule in _DIAGNOSIS_RULES if rule in chosen]
     if not wanted:
         return []
     flags = [f"f:{rule}" for rule in wanted]
     asked = nw.any_horizontal(*(c(flag) for flag in flags), ignore_nulls=True)
-    items = engine.explode(rows.filter(asked).select("row", "cs", "pc", *flags, "dx"), "dx")
+    kept = ["m"] if engine.packs else flags
+    items = engine.explode(rows.filter(asked).select("row", "cs", "pc", *kept, "dx"), "dx")
     table = diagnosis_elements(plan, engine.distinct(items, "value"))
     elements = engine.table(
         table,
@@ -229,7 +228,7 @@ def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine) -> lis
     )
     notable = engine.cache(
         items.join(elements.filter(c("notable")), on=["value", "cs"], how="inner").select(
-            "row", "pos", "cleaned", "wrong", "ncd", *flags
+            "row", "pos", "cleaned", "wrong", "ncd", *kept
         )
     )
     out = []
@@ -275,12 +274,13 @@ def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine) -> lis
 def _claim_rules(
     rows: Frame, claims: Frame, context: Frame, chosen: set[str], plan: Plan, engine: Engine
 ) -> list[Frame]:
-    c = nw.col
+    c = feature(engine.packs)
     out: list[Frame] = []
 
     def at_row(first: Frame, rule: str, path: str) -> Frame:
         """The finding of ``rule`` on the line ``first.row``, where its gate lets it."""
-        lines = first.join(rows.select(*IDENTITY, f"g:{rule}"), on="row", how="inner")
+        flag = "m" if engine.packs else f"g:{rule}"
+        lines = first.join(rows.select(*IDENTITY, flag), on="row", how="inner")
         return _emit(lines.filter(c(f"g:{rule}")), rule, path)
 
     rule = "claim.product-without-administration"

@@ -30,7 +30,7 @@ import narwhals as nw
 from ..rules import RULES
 from ._plan import HOME_SERVICES, Plan, RulePlan
 
-__all__ = ["ASKED", "PARTS", "RANK", "Backend", "signature_rules"]
+__all__ = ["ASKED", "BITS", "PARTS", "RANK", "Backend", "feature", "signature_rules"]
 
 RANK: dict[str, int] = {rule.id: rank for rank, rule in enumerate(RULES)}
 """Each rule's place in :data:`passive_ig.rules.RULES`: a finding carries it (a small
@@ -66,6 +66,10 @@ class Backend(Protocol):
         """A lookup table from Python columns; types are ``"str"``, ``"bool"``,
         ``"int"``, ``"float"``, ``"date"``, ``"list[str]"`` or ``"list[int]"``."""
         ...
+
+    packs: bool
+    """Whether the rows keep their yes/no features as the bits of one integer column
+    (where each column of a large table costs, as in DuckDB) or as columns (polars)."""
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
         """One row per non-null item of the list column ``column`` (as ``value``, with its
@@ -279,6 +283,49 @@ FEATURES = (
 """What the rows read of their signature, besides the flags of :data:`PARTS` (``f:``)
 and of the claim rules (``g:``)."""
 
+YES_NO = (
+    "known",
+    "outside",
+    "is_product",
+    "is_admin",
+    "is_admin_or_home",
+    "home_drug",
+    "has_admin_links",
+    "has_JW",
+    "has_25",
+)
+"""The yes/no features of :data:`FEATURES`."""
+
+BITS: dict[str, int] = {
+    name: index
+    for index, name in enumerate(
+        (
+            *YES_NO,
+            *(f"f:{rule}" for rule in PARTS),
+            "g:claim.product-without-administration",
+            "g:claim.administration-without-product",
+            "g:claim.administration-route-mismatch",
+            "g:claim.em-without-25",
+            "g:medicare.home-ivig-same-place",
+        )
+    )
+}
+"""Where an engine that keeps few columns (:attr:`Backend.packs`) keeps the yes/no
+features and flags of a line: the bit of one integer column ``m``."""
+
+
+def feature(packed: bool) -> Callable[[str], nw.Expr]:
+    """How the rows read a feature or flag by name: its own column, or its bit of ``m``
+    when the engine packs them (any other name is its column)."""
+
+    def read(name: str) -> nw.Expr:
+        index = BITS.get(name) if packed else None
+        if index is None:
+            return nw.col(name)
+        return (nw.col("m") // (1 << index)) % 2 == 1
+
+    return read
+
 
 def signature_rules(
     signatures: nw.LazyFrame[Any], mods: nw.LazyFrame[Any], plan: Plan, backend: Backend
@@ -308,11 +355,20 @@ def signature_rules(
     if plan.has("payer.site-of-care"):
         hits.append(_site_of_care(lines, plan, backend))
     hits.extend(_modifier_findings(lines, mods, plan, backend))
-    features = lines.select(
-        *FEATURES,
-        *(expr.alias(name) for name, expr in flags.items()),
-        *(expr.alias(name) for name, expr in claim_flags.items()),
-    )
+    if backend.packs:
+        named = {name: nw.col(name) for name in YES_NO} | flags | claim_flags
+        mask: nw.Expr = nw.lit(0, nw.Int64)
+        for name, expr in named.items():
+            mask = mask + expr.fill_null(False).cast(nw.Int64) * (1 << BITS[name])
+        features = lines.with_columns(m=mask).select(
+            *(name for name in FEATURES if name not in YES_NO), "m"
+        )
+    else:
+        features = lines.select(
+            *FEATURES,
+            *(expr.alias(name) for name, expr in flags.items()),
+            *(expr.alias(name) for name, expr in claim_flags.items()),
+        )
     if hits:
         found = nw.concat(hits, how="vertical")
     else:

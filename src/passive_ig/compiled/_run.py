@@ -169,7 +169,7 @@ def run(
     hits, features, flags, claim_flags = signature_rules(signatures, mods, plan, engine)
     keyed = signatures.select(*SIGNATURE, "sig").join(features, on="sig", how="inner")
     lines = engine.cache(rows.join(keyed, on=list(SIGNATURE), how="left"))
-    context = engine.cache(claim_context(lines.filter(c("in_claim")), plan))
+    context = engine.cache(claim_context(lines.filter(c("in_claim")), plan, engine.packs))
     full, bare = row_findings(lines, context, hits, flags, claim_flags, plan, engine)
     rules = engine.table(
         plan.rule_table,

@@ -67,6 +67,8 @@ def _literal(value: Any, kind: str) -> str:
 
 
 class _DuckDB:
+    packs = True  # each column of a large table costs DuckDB a pass when it is kept
+
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self.con = connection
 
