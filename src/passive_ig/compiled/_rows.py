@@ -32,6 +32,10 @@ class Engine(Backend, Protocol):
 
     def rows(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> list[dict[str, Any]]: ...
 
+    def unique(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        """The distinct rows of ``frame``, in no order."""
+        ...
+
 
 Frame = nw.LazyFrame[Any]
 
@@ -94,8 +98,8 @@ def row_findings(
         )
     wastage_rules = sorted(chosen & {"medicare.jw-required", "medicare.jw-jz-required"})
     if wastage_rules:
-        wastage = (
-            claims.filter(c("known") & c("has_JW")).select("claim_id", "code_id", "dkey").unique()
+        wastage = engine.unique(
+            claims.filter(c("known") & c("has_JW")).select("claim_id", "code_id", "dkey")
         )
         for rule in wastage_rules:
             found = rows.filter(c(f"f:{rule}"))
@@ -240,7 +244,7 @@ def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine, c: Any
         wrong = notable.filter(c("f:diagnosis.wrong-code-set") & c("wrong"))
         out.append(_bare(wrong, "diagnosis.wrong-code-set", position))
     if "medicare.ncd-250.3" in wanted:
-        listed = notable.filter(c("f:medicare.ncd-250.3") & c("ncd")).select("row").unique()
+        listed = engine.unique(notable.filter(c("f:medicare.ncd-250.3") & c("ncd")).select("row"))
         out.append(_bare(listed, "medicare.ncd-250.3", "diagnoses"))
     if "medicare.home-ivig-diagnosis" in wanted:
         home = rows.filter(c("f:medicare.home-ivig-diagnosis"))
@@ -260,7 +264,7 @@ def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine, c: Any
         ).select("row", "pc", "cleaned")
         complete = engine.table(plan.complete_table, {"pc": "int", "cleaned": "str"})
         named = valid.join(complete, on=["pc", "cleaned"], how="semi").select("row")
-        given_rows = valid.select("row").unique()
+        given_rows = engine.unique(valid.select("row"))
         out.append(
             _bare(
                 given_rows.join(named, on="row", how="anti"),
@@ -311,24 +315,22 @@ def _claim_rules(
             _emit(single.join(fits, on=["product_id", "admin_id"], how="anti"), rule, "code")
         )
         several = admins.filter(c("linked_low") != c("linked_high"))
-        products = (
+        products = engine.unique(
             claims.filter(c("is_product") & c("has_admin_links"))
-            .join(several.select("claim_id").unique(), on="claim_id", how="semi")
+            .join(engine.unique(several.select("claim_id")), on="claim_id", how="semi")
             .select("claim_id", c("code_id").alias("product_id"))
-            .unique()
         )
-        fitting = (
+        fitting = engine.unique(
             several.select("row", "claim_id", "admin_id")
             .join(products, on="claim_id", how="inner")
             .join(fits, on=["product_id", "admin_id"], how="semi")
             .select("row")
-            .unique()
         )
         out.append(_emit(several.join(fitting, on="row", how="anti"), rule, "code"))
     rule = "claim.em-without-25"
     if rule in chosen:
         asked = claims.filter(c("em") & ~c("has_25") & c(f"g:{rule}"))
-        days = claims.filter(c("is_admin")).select("claim_id", "dkey").unique()
+        days = engine.unique(claims.filter(c("is_admin")).select("claim_id", "dkey"))
         out.append(_emit(asked.join(days, on=["claim_id", "dkey"], how="semi"), rule, "modifiers"))
     rule = "medicare.home-ivig-same-place"
     if rule in chosen:

@@ -162,7 +162,7 @@ def run(
             pos_key=nw.coalesce(c("pos_raw"), nw.lit(NULL_TEXT)),
         ).select(*ROW_COLUMNS, *SIGNATURE)
     )
-    keys = engine.rows(rows.select(*SIGNATURE).unique(), SIGNATURE)
+    keys = engine.rows(engine.unique(rows.select(*SIGNATURE)), SIGNATURE)
     sig_columns, mod_columns = _signatures(keys, plan)
     signatures = engine.table(sig_columns, {name: _SIGNATURE_TYPES[name] for name in sig_columns})
     mods = engine.table(mod_columns, {"sig": "int", "pos": "int", "mod": "str", "first": "bool"})

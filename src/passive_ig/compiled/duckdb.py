@@ -106,6 +106,11 @@ class _DuckDB:
         self.con.execute(f"DROP VIEW {name}_view")
         return nw.from_native(self.con.table(name))
 
+    def unique(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        # (narwhals numbers the rows of each group with a window to keep one: DISTINCT is
+        # a plain hash aggregate)
+        return nw.from_native(frame.to_native().distinct())  # type: ignore[no-any-return]
+
     def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
         relation = frame.to_native()
         return [

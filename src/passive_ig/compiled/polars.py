@@ -71,6 +71,9 @@ class _Polars:
         # computed once: the rules read the lines from some forty branches of the plan
         return nw.from_native(frame.to_native().collect().lazy())  # type: ignore[no-any-return]
 
+    def unique(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return frame.unique()
+
     def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
         native = frame.to_native()
         return list(native.select(pl.col(column).unique()).collect().to_series().to_list())
