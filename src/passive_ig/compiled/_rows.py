@@ -40,17 +40,25 @@ class Engine(Backend, Protocol):
 Frame = nw.LazyFrame[Any]
 
 
-def _emit(frame: Frame, rule: str, path: str | nw.Expr) -> Frame:
+def _emit(frame: Frame, rule: str, path: str | nw.Expr, at: nw.Expr | None = None) -> Frame:
+    """The finding of ``rule`` on each row of ``frame``, with the row's identity."""
     path_expr = nw.lit(path) if isinstance(path, str) else path
     return frame.select(
-        *IDENTITY, nw.lit(RANK[rule], nw.Int64).alias("rank"), path_expr.alias("rel_path")
+        *IDENTITY,
+        nw.lit(RANK[rule], nw.Int64).alias("rank"),
+        path_expr.alias("rel_path"),
+        (nw.lit(0, nw.Int64) if at is None else at).alias("at"),
     )
 
 
-def _bare(frame: Frame, rule: str, path: str | nw.Expr) -> Frame:
+def _bare(frame: Frame, rule: str, path: str | nw.Expr, at: nw.Expr | None = None) -> Frame:
+    """The finding of ``rule`` on each row of ``frame``, by row number alone."""
     path_expr = nw.lit(path) if isinstance(path, str) else path
     return frame.select(
-        "row", nw.lit(RANK[rule], nw.Int64).alias("rank"), path_expr.alias("rel_path")
+        "row",
+        nw.lit(RANK[rule], nw.Int64).alias("rank"),
+        path_expr.alias("rel_path"),
+        (nw.lit(0, nw.Int64) if at is None else at).alias("at"),
     )
 
 
@@ -64,12 +72,12 @@ def row_findings(
     engine: Engine,
 ) -> tuple[list[Frame], list[Frame]]:
     """The findings of the rows, in parts: those with their line's identity,
-    ``(*IDENTITY, rank, rel_path)``, and bare ones, ``(row, rank, rel_path)``."""
+    ``(*IDENTITY, rank, rel_path, at)``, and bare ones, ``(row, rank, rel_path, at)``."""
     c = feature(engine.packs)
     out: list[Frame] = [
         rows.select(*IDENTITY, "sig")
         .join(sig_hits, on="sig", how="inner")
-        .select(*IDENTITY, "rank", "rel_path")
+        .select(*IDENTITY, "rank", "rel_path", "at")
     ]
     chosen = {name[2:] for name in flags}
     claims = rows.filter(c("in_claim"))
@@ -239,10 +247,10 @@ def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine, c: Any
     position = nw.concat_str(nw.lit("diagnoses["), c("pos").cast(nw.String), nw.lit("]"))
     if "diagnosis.malformed" in wanted:
         bad = notable.filter(c("f:diagnosis.malformed") & c("cleaned").is_null())
-        out.append(_bare(bad, "diagnosis.malformed", position))
+        out.append(_bare(bad, "diagnosis.malformed", position, nw.col("pos")))
     if "diagnosis.wrong-code-set" in wanted:
         wrong = notable.filter(c("f:diagnosis.wrong-code-set") & c("wrong"))
-        out.append(_bare(wrong, "diagnosis.wrong-code-set", position))
+        out.append(_bare(wrong, "diagnosis.wrong-code-set", position, nw.col("pos")))
     if "medicare.ncd-250.3" in wanted:
         listed = engine.unique(notable.filter(c("f:medicare.ncd-250.3") & c("ncd")).select("row"))
         out.append(_bare(listed, "medicare.ncd-250.3", "diagnoses"))

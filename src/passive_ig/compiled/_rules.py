@@ -330,7 +330,8 @@ def feature(packed: bool) -> Callable[[str], nw.Expr]:
 def signature_rules(
     signatures: nw.LazyFrame[Any], mods: nw.LazyFrame[Any], plan: Plan, backend: Backend
 ) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any], list[str], list[str]]:
-    """The findings of the rules a signature settles, ``(sig, rule, rel_path)``; the
+    """The findings of the rules a signature settles, ``(sig, rank, rel_path, at)`` (``at``:
+    the modifier's position, for a finding about one, else 0); the
     features the rows read (``FEATURES``, the flags ``f:<rule>`` of the chosen rules of
     :data:`PARTS` and ``g:<rule>`` of the chosen claim rules); and the names of those
     two kinds of flags."""
@@ -373,7 +374,10 @@ def signature_rules(
         found = nw.concat(hits, how="vertical")
     else:
         found = lines.select(
-            "sig", nw.lit(0, nw.Int64).alias("rank"), nw.lit("").alias("rel_path")
+            "sig",
+            nw.lit(0, nw.Int64).alias("rank"),
+            nw.lit("").alias("rel_path"),
+            nw.lit(0, nw.Int64).alias("at"),
         ).filter(nw.lit(False))
     return found, features, list(flags), list(claim_flags)
 
@@ -390,7 +394,10 @@ def _claim_gate(rule: RulePlan) -> nw.Expr:
 
 def _hits(frame: nw.LazyFrame[Any], rule: str, cond: nw.Expr, path: str) -> nw.LazyFrame[Any]:
     return frame.filter(cond).select(
-        "sig", nw.lit(RANK[rule], nw.Int64).alias("rank"), nw.lit(path).alias("rel_path")
+        "sig",
+        nw.lit(RANK[rule], nw.Int64).alias("rank"),
+        nw.lit(path).alias("rel_path"),
+        nw.lit(0, nw.Int64).alias("at"),
     )
 
 
@@ -494,6 +501,7 @@ def _modifier_findings(
                     "sig",
                     nw.lit(RANK[rule_id], nw.Int64).alias("rank"),
                     _position().alias("rel_path"),
+                    nw.col("pos").cast(nw.Int64).alias("at"),
                 )
             )
     if "modifier.not-together" in wanted:
@@ -510,6 +518,7 @@ def _modifier_findings(
                 "sig",
                 nw.lit(RANK["modifier.not-together"], nw.Int64).alias("rank"),
                 nw.lit("modifiers").alias("rel_path"),
+                nw.lit(0, nw.Int64).alias("at"),
             )
         )
     return out

@@ -18,7 +18,7 @@ from ..errors import InvalidInputError
 from ._clean import ICD9, ICD10, NOT_DATED, Cleaner
 from ._plan import OUTPUT_COLUMNS, Plan, plan_for
 from ._rows import IDENTITY, NO_DAY, Engine, claim_context, row_findings
-from ._rules import ASKED, signature_rules
+from ._rules import ASKED, RANK, signature_rules
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -181,7 +181,7 @@ def run(
         parts.append(
             nw.concat(bare, how="vertical")
             .join(identity, on="row", how="inner")
-            .select(*IDENTITY, "rank", "rel_path")
+            .select(*IDENTITY, "rank", "rel_path", "at")
         )
     found = nw.concat(parts, how="vertical")
     found = _renumbered(found, lines, context, engine).join(rules, on="rank", how="left")
@@ -193,14 +193,18 @@ def run(
         ),
         suggestion=nw.lit(None, nw.String),
     )
-    out = compiled.select(*OUTPUT_COLUMNS, "rank")
+    out = compiled.select(*OUTPUT_COLUMNS, "rank", "at")
     if plan.fallback:
         python_rows = _python(given, engine, registry, plan, as_of)
         if python_rows["row"]:
-            types = dict(OUTPUT_TYPES, rank="int")
-            extra = engine.table(python_rows, types).select(*OUTPUT_COLUMNS, "rank")
+            types = dict(OUTPUT_TYPES, rank="int", at="int")
+            extra = engine.table(python_rows, types).select(*OUTPUT_COLUMNS, "rank", "at")
             out = nw.concat([out, extra], how="vertical")
-    return out.sort("row", "rank", "path").select(*OUTPUT_COLUMNS)
+    # one integer to sort by: the line, then the rule's place, then the position the
+    # finding is about (a modifier's or a diagnosis'; past 1023, ties keep no order)
+    ranks = 1 << len(RANK).bit_length()
+    order = (c("row") * ranks + c("rank")) * 1024 + nw.min_horizontal(c("at"), nw.lit(1023))
+    return out.with_columns(order=order).sort("order").select(*OUTPUT_COLUMNS)
 
 
 def _payer_ids(payers: dict[str | None, str]) -> nw.Expr:
@@ -328,7 +332,7 @@ def _python(
     lines: nw.LazyFrame[Any], engine: Engine, registry: Registry, plan: Plan, as_of: dt.date | None
 ) -> dict[str, list[Any]]:
     """The findings the Python checker gives for the rules with no compiled form."""
-    columns: dict[str, list[Any]] = {name: [] for name in (*OUTPUT_COLUMNS, "rank")}
+    columns: dict[str, list[Any]] = {name: [] for name in (*OUTPUT_COLUMNS, "rank", "at")}
     ranks = dict(zip(plan.rule_table["rule"], plan.rule_table["rank"], strict=True))
     wanted = ("row", "claim_id", "line_id", "payer", *_RAW)
     rows = engine.rows(lines, wanted)
@@ -349,6 +353,7 @@ def _python(
             columns["suggestion"].append(finding.suggestion)
             columns["sources"].append([source.id for source in finding.sources])
             columns["rank"].append(ranks[finding.rule])
+            columns["at"].append(_position_of(finding.path))
     return columns
 
 
@@ -364,6 +369,13 @@ _RAW = (
     "em",
     "pa_raw",
 )
+
+
+def _position_of(path: str) -> int:
+    """The position a finding's path ends on (``modifiers[2]``: 2), else 0."""
+    if not path.endswith("]"):
+        return 0
+    return int(path[path.rindex("[") + 1 : -1])
 
 
 def _row_of(path: str, members: list[dict[str, Any]]) -> tuple[dict[str, Any], int | None]:
