@@ -77,7 +77,10 @@ class _DuckDB:
         # quicker than the text of a VALUES list for DuckDB to parse
         names = list(columns)
         select = ", ".join(
-            f'unnest(CAST(${index + 1} AS {_TYPES[types[name]]}[])) AS "{name}"'
+            _column(
+                f"unnest(CAST(${index + 1} AS {_TYPES[types[name]]}[]))", columns[name], types[name]
+            )
+            + f' AS "{name}"'
             for index, name in enumerate(names)
         )
         name = f"passive_ig_table_{next(_NAMES)}"
@@ -120,6 +123,23 @@ class _DuckDB:
     def rows(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> list[dict[str, Any]]:
         relation = frame.to_native().select(*columns)
         return [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]
+
+
+def _column(values: str, given: list[Any], kind: str) -> str:
+    """A lookup table's column: a few texts repeated over many findings (a rule's id, its
+    severity, its title, its sources) as an ENUM of those texts, one byte a value."""
+    if kind not in ("cat", "list[cat]"):
+        return values
+    texts = {
+        text
+        for value in given
+        for text in (value if kind == "list[cat]" else (value,))
+        if text is not None
+    }
+    if not texts:
+        return values
+    enum = "ENUM(" + ", ".join(_literal(text, "str") for text in sorted(texts)) + ")"
+    return f"CAST({values} AS {enum}{'[]' if kind == 'list[cat]' else ''})"
 
 
 def _texts(name: str, types: dict[str, str]) -> str:
