@@ -2,10 +2,11 @@
 
 The Python checker (:meth:`~passive_ig.Registry.check_many`) takes one line at a time.
 Here the same rules run as column expressions over a whole table of claim lines, on
-DuckDB (embedded: a Parquet or CSV file in, a findings table out, no server) or polars
-(eager or lazy), through `narwhals <https://narwhals-dev.github.io/narwhals/>`_, which
-also drives PySpark's API. Install the engine you use:
-``pip install 'passive-ig[duckdb]'`` or ``'passive-ig[polars]'``. ::
+DuckDB (embedded: a Parquet or CSV file in, a findings table out, no server), polars
+(eager or lazy) or Spark (a PySpark DataFrame in, a DataFrame of findings out), through
+`narwhals <https://narwhals-dev.github.io/narwhals/>`_. Install the engine you use:
+``pip install 'passive-ig[duckdb]'``, ``'passive-ig[polars]'`` or ``'passive-ig[spark]'``
+(with the PySpark of your cluster). ::
 
     from passive_ig.compiled import check_table
     findings = check_table("claims.parquet", payer="Medicare")   # a DuckDB relation
@@ -111,7 +112,9 @@ def check_table(
 
     ``table`` is a polars DataFrame (a DataFrame comes back) or LazyFrame (a LazyFrame
     comes back), a DuckDB relation, or the path of a Parquet or CSV file (a DuckDB
-    relation comes back, on ``connection``, by default DuckDB's default connection).
+    relation comes back, on ``connection``, by default DuckDB's default connection), or
+    a PySpark DataFrame (``pyspark.sql.DataFrame``, or sqlframe's: a DataFrame of the
+    same session comes back; see :func:`passive_ig.compiled.spark.check_spark`).
     ``payer`` is the payer of rows with no ``payer`` value; ``as_of``, ``select``,
     ``ignore``, ``min_severity``, ``notes`` and ``registry`` are as for
     :meth:`~passive_ig.Registry.check`.
@@ -130,12 +133,18 @@ def check_table(
         from .polars import check_polars
 
         return check_polars(table, **options)
+    # (before the path test: a sqlframe DataFrame answers hasattr for any name)
+    if module in ("pyspark", "sqlframe"):
+        from .spark import check_spark
+
+        return check_spark(table, **options)
     if module in ("duckdb", "_duckdb") or isinstance(table, str) or hasattr(table, "__fspath__"):
         from .duckdb import check_duckdb
 
         return check_duckdb(table, connection=connection, **options)
     raise InvalidInputError(
         table,
-        "a polars DataFrame or LazyFrame, a DuckDB relation, or a Parquet or CSV file's path",
+        "a polars DataFrame or LazyFrame, a DuckDB relation, a PySpark DataFrame, "
+        "or a Parquet or CSV file's path",
         what="table of claim lines",
     )

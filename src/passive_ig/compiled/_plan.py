@@ -105,6 +105,13 @@ runs through the Python checker on the rows it concerns."""
 
 HOME_SERVICES = "Q2052"
 
+
+def ok_column(rule_id: str) -> str:
+    """The column of the code table that says whether a rule's ``codes`` predicate takes
+    the code (no dots: Spark reads ``a.b`` as field ``b`` of column ``a``)."""
+    return "ok:" + rule_id.replace(".", "_")
+
+
 # what a line gives, as in the engine's FEATURES
 NEED_COLUMNS = {
     "modifiers": "has_mods_raw",
@@ -264,7 +271,7 @@ def _code_table(registry: Registry) -> dict[str, list[Any]]:
     }
     for rule in RULES:
         if rule.codes is not None:
-            columns[f"ok:{rule.id}"] = []
+            columns[ok_column(rule.id)] = []
     for code in registry.codes:
         unit = code.billing_unit
         kind = _unit_kind(unit)
@@ -300,7 +307,7 @@ def _code_table(registry: Registry) -> dict[str, list[Any]]:
         )
         for rule in RULES:
             if rule.codes is not None:
-                columns[f"ok:{rule.id}"].append(bool(rule.codes(code)))
+                columns[ok_column(rule.id)].append(bool(rule.codes(code)))
     return columns
 
 

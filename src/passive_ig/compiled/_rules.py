@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import narwhals as nw
 
 from ..rules import RULES
-from ._plan import HOME_SERVICES, Plan, RulePlan
+from ._plan import HOME_SERVICES, Plan, RulePlan, ok_column
 
 __all__ = ["ASKED", "BITS", "PARTS", "RANK", "Backend", "feature", "signature_rules"]
 
@@ -109,7 +109,7 @@ def gate(rule: RulePlan) -> nw.Expr:
     cond = nw.lit(True)
     if rule.payers is not None:
         cond = cond & nw.col("payer").is_in(list(rule.payers))
-    flag = nw.col(f"ok:{rule.id}") if rule.codes else nw.lit(True)
+    flag = nw.col(ok_column(rule.id)) if rule.codes else nw.lit(True)
     if rule.needs_code:
         cond = cond & nw.col("known") & flag
     elif rule.codes:
@@ -422,6 +422,11 @@ def _site_of_care(lines: nw.LazyFrame[Any], plan: Plan, backend: Backend) -> nw.
     return _hits(joined, rule.id, cond.fill_null(False), "place_of_service")
 
 
+def _gated(rule_id: str) -> str:
+    """The column saying a modifier's line passes the gate of ``rule_id`` (no dots)."""
+    return "gate:" + rule_id.replace(".", "_")
+
+
 def _position(name: str = "pos") -> nw.Expr:
     return nw.concat_str(nw.lit("modifiers["), nw.col(name).cast(nw.String), nw.lit("]"))
 
@@ -470,7 +475,7 @@ def _modifier_findings(
         "code",
         "day",
         "outside",
-        *(gate(plan.rules[rule_id]).fill_null(False).alias(f"g:{rule_id}") for rule_id in wanted),
+        *(gate(plan.rules[rule_id]).fill_null(False).alias(_gated(rule_id)) for rule_id in wanted),
     )
     atoms = (
         mods.join(line_cols, on="sig", how="inner")
@@ -495,7 +500,7 @@ def _modifier_findings(
     out: list[nw.LazyFrame[Any]] = []
     for rule_id, body in bodies.items():
         if rule_id in wanted:
-            cond = (c(f"g:{rule_id}") & body).fill_null(False)
+            cond = (c(_gated(rule_id)) & body).fill_null(False)
             out.append(
                 atoms.filter(cond).select(
                     "sig",
@@ -506,7 +511,7 @@ def _modifier_findings(
             )
     if "modifier.not-together" in wanted:
         pairs = backend.table(plan.pairs, {"mod_a": "str", "mod_b": "str", "payer": "str"})
-        distinct = atoms.filter(c("first") & c("g:modifier.not-together")).select(
+        distinct = atoms.filter(c("first") & c(_gated("modifier.not-together"))).select(
             "sig", "payer", "mod"
         )
         left = distinct.select("sig", "payer", c("mod").alias("mod_a"))

@@ -1,0 +1,278 @@
+"""The compiled checks on Spark: a PySpark DataFrame of claim lines in, a DataFrame of
+findings out, computed on the cluster. Only the few rows the Python checker must take
+(see :func:`passive_ig.compiled.check_table`) and the distinct payers come back to the
+driver.
+
+It takes a ``pyspark.sql.DataFrame`` (classic or Spark Connect), or a `sqlframe
+<https://github.com/eakmanrq/sqlframe>`_ DataFrame, which runs PySpark's API on DuckDB
+and other SQL engines. The tests run it through sqlframe on DuckDB (no Java); no test
+here runs a real Spark.
+
+::
+
+    from passive_ig.compiled import check_table
+    findings = check_table(spark.read.parquet("claims/"), payer="Medicare")
+    findings.write.parquet("findings/")
+
+See :doc:`/how-to/check-with-spark` for an example that runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import itertools
+from collections.abc import Iterable
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import narwhals as nw
+
+from ..answers import Severity
+from ..errors import InvalidInputError
+from ._run import PREPARED, run
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+
+__all__ = ["check_spark"]
+
+_NAMES = itertools.count()
+
+_WHAT = "a PySpark DataFrame (pyspark.sql.DataFrame, or sqlframe's)"
+
+
+def _lazy(native: Any) -> nw.LazyFrame[Any]:
+    lazy: nw.LazyFrame[Any] = nw.from_native(native)
+    return lazy
+
+
+def _module(frame: nw.LazyFrame[Any], name: str) -> ModuleType:
+    """The module ``name`` (functions, types, window) of the frame's Spark API."""
+    implementation = frame.implementation
+    if implementation is nw.Implementation.SQLFRAME:
+        package = type(frame.to_native()).__module__.rsplit(".", 1)[0]  # sqlframe.duckdb
+        return import_module(f"{package}.{name}")
+    if implementation is nw.Implementation.PYSPARK_CONNECT and name != "types":
+        return import_module(f"pyspark.sql.connect.{name}")
+    return import_module(f"pyspark.sql.{name}")
+
+
+def _modules(frame: nw.LazyFrame[Any]) -> tuple[ModuleType, Any]:
+    """The functions module and the Window class of the frame's Spark API."""
+    return _module(frame, "functions"), _module(frame, "window").Window
+
+
+class _Spark:
+    """The Engine of :mod:`passive_ig.compiled._run` on a Spark session."""
+
+    packs = True  # few wide columns: Spark shuffles and sqlframe's SQL stay short
+
+    def __init__(self, session: Any, types: ModuleType) -> None:
+        self.session = session
+        self.types = types
+
+    def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
+        names = list(columns)
+        t = self.types
+        kinds = {
+            "str": t.StringType(),
+            "bool": t.BooleanType(),
+            "int": t.LongType(),
+            "float": t.DoubleType(),
+            "date": t.DateType(),
+            "list[str]": t.ArrayType(t.StringType()),
+            "list[int]": t.ArrayType(t.LongType()),
+            "cat": t.StringType(),
+            "list[cat]": t.ArrayType(t.StringType()),
+        }
+        # (a StructType, not a DDL string: the names hold ':' and '-')
+        schema = t.StructType([t.StructField(name, kinds[types[name]]) for name in names])
+        count = len(columns[names[0]]) if names else 0
+        rows = [tuple(columns[name][i] for name in names) for i in range(count)]
+        frame = _lazy(self.session.createDataFrame(rows, schema=schema))
+        if _duckdb_connection(self.session) is not None:
+            # sqlframe writes the rows into the SQL of every query that reads them
+            return self.cache(frame)
+        return frame
+
+    def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
+        functions, _ = _modules(frame)
+        native = frame.to_native()
+        others = [name for name in native.columns if name != column]
+        # posexplode (not _outer) gives no row for an empty or null list
+        out = native.select(*others, functions.posexplode(column).alias("pos", "value"))
+        out = out.select(*others, functions.col("pos").cast("bigint").alias("pos"), "value").filter(
+            functions.col("value").isNotNull()
+        )
+        return _lazy(out)
+
+    def share(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return frame  # read again: a Spark plan is cheaper to run twice than to keep
+
+    def unique(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return _lazy(frame.to_native().distinct())
+
+    def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        # computed once: the rules read the lines from some forty branches of the plan
+        native = frame.to_native()
+        connection = _duckdb_connection(self.session)
+        if connection is None:
+            return _lazy(native.cache())
+        # sqlframe on DuckDB ignores cache(), and writes each use of a frame out as SQL
+        # again: a temporary table computes it once and keeps the SQL of what follows short
+        name = f"passive_ig_cache_{next(_NAMES)}"
+        sql = native.sql(dialect="duckdb", optimize=False, pretty=False)
+        columns = {field.name: field.dataType.simpleString() for field in native.schema.fields}
+        connection.execute(f'CREATE TEMP TABLE "{name}" AS {sql}')
+        self.session.catalog.add_table(name, columns)
+        return _lazy(self.session.table(name))
+
+    def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
+        return [row[0] for row in frame.select(column).unique().to_native().collect()]
+
+    def rows(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> list[dict[str, Any]]:
+        native = frame.select(*columns).to_native()
+        return [dict(zip(columns, tuple(row), strict=True)) for row in native.collect()]
+
+
+def _duckdb_connection(session: Any) -> Any:
+    """The DuckDB connection of a sqlframe DuckDB session; None for any other session."""
+    if type(session).__module__.startswith("sqlframe.duckdb"):
+        return session._conn
+    return None
+
+
+def _session(native: Any) -> Any:
+    session = getattr(native, "sparkSession", None)
+    return session if session is not None else native.session
+
+
+def _texts(f: ModuleType, name: str, schema: nw.Schema) -> Any:
+    """A list column of texts, never null (an empty list for none)."""
+    dtype = schema.get(name)
+    empty = f.array_remove(f.array(f.lit("")), "").cast("array<string>")  # (sqlframe: no array())
+    if dtype is None:
+        return empty
+    if dtype == nw.String:
+        # text separated by commas, semicolons or spaces, as the other engines read it
+        return f.coalesce(f.array_remove(f.split(f.col(name), r"[,;\s]+"), ""), empty)
+    return f.coalesce(f.col(name).cast("array<string>"), empty)
+
+
+def _place(f: ModuleType, schema: nw.Schema) -> Any:
+    dtype = schema.get("place_of_service")
+    if dtype is None:
+        return f.lit(None).cast("string")
+    if dtype.is_integer() or dtype.is_float():
+        text = f.col("place_of_service").cast("bigint").cast("string")
+        # (lpad alone would cut "123" to "12")
+        return f.when(f.length(text) < 2, f.lpad(text, 2, "0")).otherwise(text)
+    return f.col("place_of_service").cast("string")
+
+
+def _day(f: ModuleType, schema: nw.Schema) -> Any:
+    dtype = schema.get("date_of_service")
+    if dtype is None:
+        return f.lit(None).cast("date")
+    if dtype == nw.String:
+        # a date that does not read is a missing date, also under ANSI mode
+        if hasattr(f, "try_to_date"):  # PySpark 3.5 and later
+            return f.try_to_date(f.col("date_of_service"), "yyyy-MM-dd")
+        return f.expr("to_date(`date_of_service`, 'yyyy-MM-dd')")
+    return f.col("date_of_service").cast("date")
+
+
+def _optional(f: ModuleType, name: str, schema: nw.Schema, kind: str) -> Any:
+    if name not in schema:
+        return f.lit(None).cast(kind)
+    return f.col(name).cast(kind)
+
+
+def _row_number(f: ModuleType, window: Any) -> Any:
+    """Each row's position in the frame, from 0."""
+    if hasattr(f, "monotonically_increasing_id"):
+        # Spark: the id grows with the partition and the position in it, so ordering by
+        # it is the frame's order (one partition does the numbering)
+        order = window.orderBy(f.monotonically_increasing_id())
+        return f.row_number().over(order) - 1
+    # sqlframe: the SQL engine's order of the rows
+    return f.expr("row_number() OVER ()") - 1
+
+
+def prepare(frame: nw.LazyFrame[Any], payer: str | None) -> nw.LazyFrame[Any]:
+    """The frame's lines in the columns the compiled rules read (PREPARED)."""
+    schema = frame.collect_schema()
+    if "code" not in schema:
+        expected = "a table with a 'code' column (and any of the others)"
+        near = difflib.get_close_matches("code", list(schema), n=1, cutoff=0.5)
+        if near:
+            expected += f"; did you mean {near[0]!r}?"
+        raise InvalidInputError(list(schema), expected, what="claim lines")
+    f, window = _modules(frame)
+    payer_col = f.lit(payer).cast("string")
+    if "payer" in schema:
+        payer_col = f.coalesce(f.col("payer").cast("string"), payer_col)
+    prepared = frame.to_native().select(
+        _row_number(f, window).cast("bigint").alias("row"),
+        _optional(f, "claim_id", schema, "string").alias("claim_id"),
+        _optional(f, "line_id", schema, "string").alias("line_id"),
+        payer_col.alias("payer_raw"),
+        f.col("code").cast("string").alias("code_raw"),
+        _texts(f, "modifiers", schema).alias("mods"),
+        _optional(f, "units", schema, "double").alias("units"),
+        _place(f, schema).alias("pos_raw"),
+        _day(f, schema).alias("date"),
+        _texts(f, "diagnoses", schema).alias("dx"),
+        _optional(f, "dose_mg", schema, "double").alias("dose"),
+        _optional(f, "discarded_mg", schema, "double").alias("disc"),
+        f.coalesce(
+            _optional(f, "evaluation_and_management", schema, "boolean"), f.lit(False)
+        ).alias("em"),
+        _optional(f, "prior_authorization", schema, "string").alias("pa_raw"),
+    )
+    prepared = prepared.select(*PREPARED)
+    return _lazy(prepared)
+
+
+def check_spark(
+    frame: Any,
+    *,
+    payer: str | None = None,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    min_severity: Severity | str | None = None,
+    notes: bool = False,
+) -> Any:
+    """Check a Spark DataFrame of claim lines; see :func:`passive_ig.compiled.check_table`.
+
+    ``frame`` is a ``pyspark.sql.DataFrame`` (or a sqlframe DataFrame); the findings
+    come back as a DataFrame of the same session, with the columns of
+    :data:`~passive_ig.compiled.FINDING_COLUMNS`. The lines are numbered (``row``) in
+    the frame's order; the Python checker's part, if any, runs before it returns."""
+    if registry is None:
+        from ..registry import registry as default
+
+        registry = default
+    try:
+        lazy = nw.from_native(frame)
+    except TypeError:
+        lazy = None
+    if not isinstance(lazy, nw.LazyFrame) or not lazy.implementation.is_spark_like():
+        raise InvalidInputError(frame, _WHAT, what="claim lines")
+    engine = _Spark(_session(frame), _module(lazy, "types"))
+    prepared = engine.cache(prepare(lazy, payer))
+    out = run(
+        prepared,
+        engine,
+        registry,
+        as_of=as_of,
+        select=select,
+        ignore=ignore,
+        min_severity=min_severity,
+        notes=notes,
+    )
+    return out.to_native()
