@@ -64,6 +64,7 @@ def _bare(frame: Frame, rule: str, path: str | nw.Expr, at: nw.Expr | None = Non
 
 def row_findings(
     rows: Frame,
+    given: Frame,
     context: Frame,
     sig_hits: Frame,
     flags: list[str],
@@ -122,7 +123,7 @@ def row_findings(
                 )
             )
     out.extend(_units(rows, chosen, c))
-    bare = _diagnoses(rows, chosen, plan, engine, c)
+    bare = _diagnoses(rows, given, chosen, plan, engine, c)
     if claim_flags:
         chosen_claim = {name[2:] for name in claim_flags}
         out.extend(_claim_rules(rows, claims, context, chosen_claim, plan, engine))
@@ -212,19 +213,21 @@ _DIAGNOSIS_RULES = (
 )
 
 
-def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine, c: Any) -> list[Frame]:
-    """The diagnosis rules, bare: each line's diagnoses one row each; each distinct text
-    cleaned once by the library's validators for each code set (see
-    :func:`passive_ig.compiled._clean.diagnosis_elements`). Most diagnoses are
-    well-formed codes of the set in force and on no list a rule reads: only the others
-    (``notable``) are looked at line by line, unless the coverage note is asked for."""
+def _diagnoses(
+    rows: Frame, given: Frame, chosen: set[str], plan: Plan, engine: Engine, c: Any
+) -> list[Frame]:
+    """The diagnosis rules, bare. Each line's diagnoses (from ``given``: ``row``, ``cs``,
+    ``dx``) one row each; each distinct text cleaned once by the library's validators for
+    each code set (see :func:`passive_ig.compiled._clean.diagnosis_elements`). Most
+    diagnoses are well-formed codes of the set in force and on no list a rule reads:
+    only the others (``notable``) meet their line's flags, unless the coverage note is
+    asked for."""
     wanted = [rule for rule in _DIAGNOSIS_RULES if rule in chosen]
     if not wanted:
         return []
     flags = [f"f:{rule}" for rule in wanted]
-    asked = nw.any_horizontal(*(c(flag) for flag in flags), ignore_nulls=True)
     kept = ["m"] if engine.packs else flags
-    items = engine.explode(rows.filter(asked).select("row", "cs", "pc", *kept, "dx"), "dx")
+    items = engine.explode(given.select("row", "cs", "dx"), "dx")
     table = diagnosis_elements(plan, engine.distinct(items, "value"))
     elements = engine.table(
         table,
@@ -239,9 +242,9 @@ def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine, c: Any
         },
     )
     notable = engine.cache(
-        items.join(elements.filter(c("notable")), on=["value", "cs"], how="inner").select(
-            "row", "pos", "cleaned", "wrong", "ncd", *kept
-        )
+        items.join(elements.filter(c("notable")), on=["value", "cs"], how="inner")
+        .select("row", "pos", "cleaned", "wrong", "ncd")
+        .join(rows.select("row", *kept), on="row", how="inner")
     )
     out = []
     position = nw.concat_str(nw.lit("diagnoses["), c("pos").cast(nw.String), nw.lit("]"))
@@ -255,21 +258,25 @@ def _diagnoses(rows: Frame, chosen: set[str], plan: Plan, engine: Engine, c: Any
         listed = engine.unique(notable.filter(c("f:medicare.ncd-250.3") & c("ncd")).select("row"))
         out.append(_bare(listed, "medicare.ncd-250.3", "diagnoses"))
     if "medicare.home-ivig-diagnosis" in wanted:
-        home = rows.filter(c("f:medicare.home-ivig-diagnosis"))
-        given = engine.explode(home.select("row", "cs", "dx"), "dx")
-        listed = given.join(elements.filter(c("pidd")), on=["value", "cs"], how="semi")
+        home = rows.filter(c("f:medicare.home-ivig-diagnosis")).select("row")
+        theirs = engine.explode(
+            given.join(home, on="row", how="semi").select("row", "cs", "dx"), "dx"
+        )
+        listed = theirs.join(elements.filter(c("pidd")), on=["value", "cs"], how="semi")
         out.append(
             _bare(
-                home.select("row").join(listed.select("row"), on="row", how="anti"),
+                home.join(listed.select("row"), on="row", how="anti"),
                 "medicare.home-ivig-diagnosis",
                 "diagnoses",
             )
         )
     if "coverage.diagnosis-not-known" in wanted:
-        asked_rows = items.filter(c("f:coverage.diagnosis-not-known"))
-        valid = asked_rows.join(
-            elements.filter(~c("cleaned").is_null()), on=["value", "cs"], how="inner"
-        ).select("row", "pc", "cleaned")
+        asked = rows.filter(c("f:coverage.diagnosis-not-known")).select("row", "pc")
+        valid = (
+            items.join(elements.filter(~c("cleaned").is_null()), on=["value", "cs"], how="inner")
+            .select("row", "cleaned")
+            .join(asked, on="row", how="inner")
+        )
         complete = engine.table(plan.complete_table, {"pc": "int", "cleaned": "str"})
         named = valid.join(complete, on=["pc", "cleaned"], how="semi").select("row")
         given_rows = engine.unique(valid.select("row"))

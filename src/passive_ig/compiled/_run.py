@@ -168,9 +168,13 @@ def run(
     mods = engine.table(mod_columns, {"sig": "int", "pos": "int", "mod": "str", "first": "bool"})
     hits, features, flags, claim_flags = signature_rules(signatures, mods, plan, engine)
     keyed = signatures.select(*SIGNATURE, "sig").join(features, on="sig", how="inner")
-    lines = engine.cache(rows.join(keyed, on=list(SIGNATURE), how="left"))
+    lines = engine.cache(
+        rows.join(keyed, on=list(SIGNATURE), how="left").drop(
+            "dx", *(name for name in SIGNATURE if name != "payer")
+        )
+    )
     context = engine.cache(claim_context(lines.filter(c("in_claim")), plan, engine.packs))
-    full, bare = row_findings(lines, context, hits, flags, claim_flags, plan, engine)
+    full, bare = row_findings(lines, rows, context, hits, flags, claim_flags, plan, engine)
     rules = engine.table(
         plan.rule_table,
         {"rule": "cat", "rank": "int", "severity": "cat", "message": "cat", "sources": "list[cat]"},
