@@ -81,6 +81,10 @@ class Backend(Protocol):
         """``frame``, computed once where the engine would compute it again for each use."""
         ...
 
+    def concat(self, frames: list[nw.LazyFrame[Any]]) -> nw.LazyFrame[Any]:
+        """The rows of ``frames``, which have the same columns in the same order."""
+        ...
+
     def share(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         """``frame``, read two or three times: computed once where that is cheaper than
         computing it again (polars), as it is where a copy costs more (DuckDB)."""
@@ -373,7 +377,7 @@ def signature_rules(
             *(expr.alias(name) for name, expr in claim_flags.items()),
         )
     if hits:
-        found = nw.concat(hits, how="vertical")
+        found = backend.concat(hits)
     else:
         found = lines.select(
             "sig",

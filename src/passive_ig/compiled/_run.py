@@ -183,11 +183,11 @@ def run(
     if bare:
         identity = lines.select(*IDENTITY)
         parts.append(
-            nw.concat(bare, how="vertical")
+            engine.concat(bare)
             .join(identity, on="row", how="inner")
             .select(*IDENTITY, "rank", "rel_path", "at")
         )
-    found = nw.concat(parts, how="vertical")
+    found = engine.concat(parts)
     found = _renumbered(found, lines, context, engine).join(rules, on="rank", how="left")
     compiled = found.with_columns(
         path=nw.when(c("claim_id").is_null())
@@ -203,7 +203,7 @@ def run(
         if python_rows["row"]:
             types = dict(OUTPUT_TYPES, rank="int", at="int")
             extra = engine.table(python_rows, types).select(*OUTPUT_COLUMNS, "rank", "at")
-            out = nw.concat([out, extra], how="vertical")
+            out = engine.concat([out, extra])
     # one integer to sort by: the line, then the rule's place, then the position the
     # finding is about (a modifier's or a diagnosis'; past 1023, ties keep no order)
     ranks = 1 << len(RANK).bit_length()

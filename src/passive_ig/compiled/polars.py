@@ -64,6 +64,9 @@ class _Polars:
         )
         return nw.from_native(out)  # type: ignore[no-any-return]
 
+    def concat(self, frames: list[nw.LazyFrame[Any]]) -> nw.LazyFrame[Any]:
+        return nw.concat(frames, how="vertical")
+
     def share(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         return self.cache(frame)
 

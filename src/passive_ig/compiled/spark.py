@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import itertools
 from collections.abc import Iterable
 from importlib import import_module
@@ -107,6 +108,10 @@ class _Spark:
             functions.col("value").isNotNull()
         )
         return _lazy(out)
+
+    def concat(self, frames: list[nw.LazyFrame[Any]]) -> nw.LazyFrame[Any]:
+        natives = [frame.to_native() for frame in frames]
+        return _lazy(functools.reduce(lambda a, b: a.unionAll(b), natives))
 
     def share(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         return frame  # read again: a Spark plan is cheaper to run twice than to keep
