@@ -169,8 +169,8 @@ def run(
     hits, features, flags, claim_flags = signature_rules(signatures, mods, plan, engine)
     keyed = signatures.select(*SIGNATURE, "sig").join(features, on="sig", how="inner")
     lines = engine.cache(
-        rows.join(keyed, on=list(SIGNATURE), how="left").drop(
-            "dx", *(name for name in SIGNATURE if name != "payer")
+        rows.join(keyed, on=list(SIGNATURE), how="inner").drop(
+            "dx", "day", "cs", *(name for name in SIGNATURE if name != "payer")
         )
     )
     context = engine.cache(claim_context(lines.filter(c("in_claim")), plan, engine.packs))
