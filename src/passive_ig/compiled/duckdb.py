@@ -1,6 +1,6 @@
 """The compiled checks on DuckDB: a Parquet or CSV file of claim lines, or a relation,
-in; a relation of findings out. Nothing leaves the database but the few rows the
-Python checker must take (see :func:`passive_ig.compiled.check_table`).
+in; a relation of findings out. Nothing leaves the database but the distinct line
+signatures and texts, which the library cleans (see :mod:`passive_ig.compiled`).
 
 >>> import duckdb
 >>> from passive_ig.compiled.duckdb import check_duckdb

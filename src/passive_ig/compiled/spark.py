@@ -1,7 +1,7 @@
 """The compiled checks on Spark: a PySpark DataFrame of claim lines in, a DataFrame of
-findings out, computed on the cluster. Only the few rows the Python checker must take
-(see :func:`passive_ig.compiled.check_table`) and the distinct payers come back to the
-driver.
+findings out, computed on the cluster. Only the distinct payers, line signatures and
+texts, which the library cleans, come back to the driver (see
+:mod:`passive_ig.compiled`).
 
 It takes a ``pyspark.sql.DataFrame`` (classic or Spark Connect), or a `sqlframe
 <https://github.com/eakmanrq/sqlframe>`_ DataFrame, which runs PySpark's API on DuckDB
