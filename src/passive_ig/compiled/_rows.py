@@ -345,7 +345,13 @@ def _claim_rules(
     rule = "claim.em-without-25"
     if rule in chosen:
         asked = claims.filter(c("em") & ~c("has_25") & c(f"g:{rule}"))
-        days = engine.unique(claims.filter(c("is_admin")).select("claim_id", "dkey"))
+        # (only the claims of the few E/M lines without 25 are looked at)
+        their = engine.unique(asked.select("claim_id"))
+        days = engine.unique(
+            claims.filter(c("is_admin"))
+            .join(their, on="claim_id", how="semi")
+            .select("claim_id", "dkey")
+        )
         out.append(_emit(asked.join(days, on=["claim_id", "dkey"], how="semi"), rule, "modifiers"))
     rule = "medicare.home-ivig-same-place"
     if rule in chosen:
