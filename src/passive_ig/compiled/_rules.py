@@ -326,7 +326,8 @@ def feature(packed: bool) -> Callable[[str], nw.Expr]:
         index = BITS.get(name) if packed else None
         if index is None:
             return nw.col(name)
-        return (nw.col("m") // (1 << index)) % 2 == 1
+        # (a remainder and a comparison: what every engine does fast with integers)
+        return nw.col("m") % (2 << index) >= (1 << index)
 
     return read
 
@@ -426,7 +427,9 @@ def _unfold(
             {"weight": "int", "rank": "int", "rel_path": "str"},
         )
         answers = frame.select(*keys, mask.alias("answers")).filter(c("answers") != 0)
-        found = answers.join(table, how="cross").filter((c("answers") // c("weight")) % 2 == 1)
+        found = answers.join(table, how="cross").filter(
+            c("answers") % (c("weight") * 2) >= c("weight")
+        )
         out.append(found.select(*keys, "rank", "rel_path", nw.lit(0, nw.Int64).alias("at")))
     return out
 
