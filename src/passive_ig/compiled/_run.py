@@ -69,11 +69,8 @@ ROW_COLUMNS = (
     "units",
     "dose",
     "disc",
-    "dx",
     "em",
     "pa_raw",
-    "day",
-    "cs",
     "dkey",
     "in_claim",
 )
@@ -148,14 +145,18 @@ def run(
     packed: nw.Expr = (_bucket(plan.breakpoints, low, high) + 1) * (1 << len(FLAGS))
     for bit, name in enumerate(FLAGS):
         packed = packed + facts[name].cast(nw.Int64) * (1 << bit)
+    code_set = (
+        nw.when(c("day").is_null())
+        .then(nw.lit(NOT_DATED))
+        .when(c("day") < nw.lit(ICD10_CM_START))
+        .then(nw.lit(ICD9))
+        .otherwise(nw.lit(ICD10))
+    )
+    # the diagnoses, apart: most lines' are never looked at again (see _rows._diagnoses)
+    diagnoses = lines.select("row", code_set.alias("cs"), "dx")
     rows = engine.share(
         lines.with_columns(
             fl=packed,
-            cs=nw.when(c("day").is_null())
-            .then(nw.lit(NOT_DATED))
-            .when(c("day") < nw.lit(ICD10_CM_START))
-            .then(nw.lit(ICD9))
-            .otherwise(nw.lit(ICD10)),
             dkey=nw.coalesce(c("day"), nw.lit(NO_DAY)),
             in_claim=facts["in_claim"],
             code_key=nw.coalesce(c("code_raw"), nw.lit(NULL_TEXT)),
@@ -170,11 +171,11 @@ def run(
     keyed = signatures.select(*SIGNATURE, "sig").join(features, on="sig", how="inner")
     lines = engine.cache(
         rows.join(keyed, on=list(SIGNATURE), how="inner").drop(
-            "dx", "day", "cs", *(name for name in SIGNATURE if name != "payer")
+            *(name for name in SIGNATURE if name != "payer")
         )
     )
     context = engine.cache(claim_context(lines.filter(c("in_claim")), plan, engine.packs))
-    full, bare = row_findings(lines, rows, context, hits, flags, claim_flags, plan, engine)
+    full, bare = row_findings(lines, diagnoses, context, hits, flags, claim_flags, plan, engine)
     rules = engine.table(
         plan.rule_table,
         {"rule": "cat", "rank": "int", "severity": "cat", "message": "cat", "sources": "list[cat]"},
