@@ -41,8 +41,33 @@ def _line(row: dict[str, Any]) -> ClaimLine:
     )
 
 
+UNCITED = frozenset(
+    {
+        "modifier.not-on-code",
+        "modifier.not-for-code",
+        "modifier.not-together",
+        "modifier.not-effective",
+        "payer.site-of-care",
+    }
+)
+"""The rules whose compiled findings cite their rule's sources alone (the Python
+checker's cite the modifier or site-of-care rule they enforce too)."""
+
+
+def _cited(key: Key, sources: Any, with_sources: bool) -> Key | None:
+    if not with_sources:
+        return key
+    if key[3] in UNCITED:
+        return None
+    return (*key, frozenset(sources))
+
+
 def expected(
-    rows: list[dict[str, Any]], *, as_of: dt.date | None = None, **options: Any
+    rows: list[dict[str, Any]],
+    *,
+    as_of: dt.date | None = None,
+    with_sources: bool = False,
+    **options: Any,
 ) -> Counter[Key]:
     """(row, claim_id, line, rule, severity, path) of every finding the Python checker
     gives, one claim per claim_id (lines in row order) and a line alone where it has none."""
@@ -52,7 +77,10 @@ def expected(
         if row["claim_id"] is None:
             report = registry.check(_line(row), payer=row["payer"], as_of=as_of, **options)
             for finding in report.findings:
-                out[(index, None, None, finding.rule, finding.severity.value, finding.path)] += 1
+                key = (index, None, None, finding.rule, finding.severity.value, finding.path)
+                ids = [source.id for source in finding.sources]
+                if (cited := _cited(key, ids, with_sources)) is not None:
+                    out[cited] += 1
         else:
             claims.setdefault(row["claim_id"], []).append(index)
     for claim_id, members in claims.items():
@@ -67,15 +95,25 @@ def expected(
         )
         for finding in registry.check(claim, as_of=as_of, **options).findings:
             line = int(finding.path[len("lines[") : finding.path.index("]")])
-            out[
-                (members[line], claim_id, line, finding.rule, finding.severity.value, finding.path)
-            ] += 1
+            key = (
+                members[line],
+                claim_id,
+                line,
+                finding.rule,
+                finding.severity.value,
+                finding.path,
+            )
+            ids = [source.id for source in finding.sources]
+            if (cited := _cited(key, ids, with_sources)) is not None:
+                out[cited] += 1
     return out
 
 
-def got(table: Any) -> Counter[Key]:
+def got(table: Any, *, with_sources: bool = False) -> Counter[Key]:
     """The same keys from a compiled findings table (a polars DataFrame)."""
-    return Counter(
-        tuple(row)
-        for row in table.select("row", "claim_id", "line", "rule", "severity", "path").rows()
-    )
+    out: Counter[Key] = Counter()
+    names = ("row", "claim_id", "line", "rule", "severity", "path", "sources")
+    for row in table.select(*names).rows():
+        if (cited := _cited(tuple(row[:-1]), row[-1], with_sources)) is not None:
+            out[cited] += 1
+    return out

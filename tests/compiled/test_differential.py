@@ -212,6 +212,22 @@ def test_polars_finds_what_the_python_checker_finds(
     assert have == want, _diff(want, have)
 
 
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(rows=tables(), options=selections, as_of=as_ofs)
+def test_the_findings_cite_what_the_python_checkers_cite(
+    rows: list[dict[str, Any]], options: dict[str, Any], as_of: dt.date | None
+) -> None:
+    # a finding that enforces a record of its code (the code, its billing unit, the
+    # payer's policy or prior-authorization entry) cites that record's sources too
+    want = expected(rows, as_of=as_of, with_sources=True, **options)
+    have = got(check_table(_frame(rows), as_of=as_of, **options), with_sources=True)
+    assert have == want, _diff(want, have)
+
+
 # DuckDB makes its lookup tables anew on each connection (about a second an example):
 # fewer examples here; the expressions are the same as polars', which takes more
 @settings(

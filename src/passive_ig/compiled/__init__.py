@@ -45,10 +45,13 @@ columns of :data:`FINDING_COLUMNS`: ``row`` (the line's position in the table, f
 0), ``claim_id``, ``line`` (its index in its claim; null for a line alone),
 ``line_id``, ``payer`` (the payer's id), ``rule``, ``severity``, ``message``,
 ``path`` (as :class:`~passive_ig.answers.Finding` has it: ``lines[1].modifiers[0]``),
-``suggestion`` and ``sources`` (a list of source ids). For a compiled rule the
-message is the rule's title and the suggestion is null, and the sources are those
-the rule rests on (:func:`passive_ig.rules.describe`), not those of the one record a
-finding enforces.
+``suggestion`` and ``sources`` (a list of source ids). The message is the rule's
+title and the suggestion is null. The sources are those the rule rests on
+(:func:`passive_ig.rules.describe`) and, for a finding that enforces a record of its
+line's code (the code itself, its billing unit, the payer's policy or
+prior-authorization entry for it), that record's, as the Python checker cites them
+(a test holds them equal); the findings of the modifier rules and of
+``payer.site-of-care`` cite their rule's sources alone.
 
 Values the Python checker refuses when a :class:`~passive_ig.claims.ClaimLine` is
 built (a negative dose, a date that is not a date, a null item in a list) are not

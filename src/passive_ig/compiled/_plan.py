@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import codes as codes_module
 from ..answers import Severity
 from ..records import (
+    BillingCode,
     BillingUnit,
     CodeKind,
     Measure,
@@ -164,6 +165,12 @@ class Plan:
         )
         """The chosen rules run through the Python checker."""
         self.rule_table = _rule_table(registry)
+        self.cites = _cites(registry, payers, set(self.rules))
+        """(``rank``, ``payer``, ``code_id``, ``cited``): what a finding of a rule that
+        enforces a record of its code (the code itself, its billing unit, the payer's
+        policy or prior-authorization entry for it) cites, where that adds to the
+        rule's own sources: the rule's sources and the record's, as the Python checker
+        cites them."""
         self.codes = _code_table(registry)
         self.payer_codes, self.site_of_care = _policy_tables(registry, payers)
         self.modifiers = _modifier_table(registry, payers)
@@ -228,6 +235,74 @@ def _rule_table(registry: Registry) -> dict[str, list[Any]]:
         table["severity"].append(rule.severity.value)
         table["message"].append(rule.title)
         table["sources"].append([source.id for source in facts.sources])
+    return table
+
+
+def _code_record(code: BillingCode, resolver: Resolver) -> object:
+    return code
+
+
+def _unit_record(code: BillingCode, resolver: Resolver) -> object:
+    unit = code.billing_unit  # as passive_ig.rules.units enforces it
+    if isinstance(unit, BillingUnit) and unit.sources:
+        return unit
+    return code
+
+
+def _policy_record(code: BillingCode, resolver: Resolver) -> object:
+    return resolver.governing_policy(code)[0]
+
+
+def _authorization_record(code: BillingCode, resolver: Resolver) -> object:
+    policy = resolver.governing_policy(code)[0]
+    return policy.prior_authorization if policy is not None else None
+
+
+CITED: dict[str, Any] = {
+    "code.not-effective": _code_record,
+    "modifier.route-missing": _code_record,
+    "medicare.product-under-hcpcs": _code_record,
+    "claim.product-without-administration": _code_record,
+    "claim.administration-without-product": _code_record,
+    "claim.administration-route-mismatch": _code_record,
+    "units.missing": _unit_record,
+    "units.dose-mismatch": _unit_record,
+    "units.rounding": _unit_record,
+    "payer.policy-via-generic-code": _policy_record,
+    "payer.prior-authorization": _authorization_record,
+    "payer.prior-authorization-varies": _authorization_record,
+}
+"""The rules whose findings enforce a record of the line's code, and that record (as
+each rule's Python function picks it): their findings cite its sources too. The
+findings of the modifier rules and of ``payer.site-of-care`` cite their rule's sources
+alone (the record they enforce is a modifier's or a site-of-care rule's)."""
+
+
+def _cites(registry: Registry, payers: list[str], chosen: set[str]) -> dict[str, list[Any]]:
+    table: dict[str, list[Any]] = {"rank": [], "payer": [], "code_id": [], "cited": []}
+    ranks = {rule.id: rank for rank, rule in enumerate(RULES)}
+    known = registry.sources
+    for payer_id in payers:
+        resolver = Resolver(registry, registry.payers[payer_id])
+        for rule in RULES:
+            pick = CITED.get(rule.id)
+            if pick is None or rule.id not in chosen:
+                continue
+            own_ids = [source.id for source in describe(registry, rule).sources]
+            for code_id, code in enumerate(registry.codes):
+                record = pick(code, resolver)
+                if record is None:
+                    continue
+                cited = list(
+                    dict.fromkeys(
+                        [*own_ids, *(s for s in getattr(record, "sources", ()) if s in known)]
+                    )
+                )
+                if cited != own_ids:
+                    table["rank"].append(ranks[rule.id])
+                    table["payer"].append(payer_id)
+                    table["code_id"].append(code_id)
+                    table["cited"].append(cited)
     return table
 
 

@@ -176,10 +176,6 @@ def run(
     )
     context = engine.cache(claim_context(lines.filter(c("in_claim")), plan, engine.packs))
     full, bare = row_findings(lines, diagnoses, context, hits, flags, claim_flags, plan, engine)
-    rules = engine.table(
-        plan.rule_table,
-        {"rule": "cat", "rank": "int", "severity": "cat", "message": "cat", "sources": "list[cat]"},
-    )
     parts = list(full)
     if bare:
         identity = lines.select(*IDENTITY)
@@ -189,7 +185,21 @@ def run(
             .select(*IDENTITY, "rank", "rel_path", "at")
         )
     found = engine.concat(parts)
-    found = _renumbered(found, lines, context, engine).join(rules, on="rank", how="left")
+    described = engine.table(
+        _described(plan, list(payers.values())),
+        {
+            "rank": "int",
+            "payer": "str",
+            "code_id": "int",
+            "rule": "cat",
+            "severity": "cat",
+            "message": "cat",
+            "sources": "list[cat]",
+        },
+    )
+    found = _renumbered(found, lines, context, engine).join(
+        described, on=["rank", "payer", "code_id"], how="left"
+    )
     compiled = found.with_columns(
         path=nw.when(c("claim_id").is_null())
         .then(c("rel_path"))
@@ -210,6 +220,44 @@ def run(
     ranks = 1 << len(RANK).bit_length()
     order = (c("row") * ranks + c("rank")) * 1024 + nw.min_horizontal(c("at"), nw.lit(1023))
     return out.with_columns(order=order).sort("order").select(*OUTPUT_COLUMNS)
+
+
+def _described(plan: Plan, payers: list[str]) -> dict[str, list[Any]]:
+    """What a finding says, by rule, payer and code: the rule's id, severity and title,
+    and its sources (those of its code's record too, where it enforces one: see
+    :data:`passive_ig.compiled._plan.CITED`)."""
+    table = plan.rule_table
+    cited = {
+        (rank, payer, code_id): sources
+        for rank, payer, code_id, sources in zip(
+            plan.cites["rank"],
+            plan.cites["payer"],
+            plan.cites["code_id"],
+            plan.cites["cited"],
+            strict=True,
+        )
+    }
+    out: dict[str, list[Any]] = {
+        name: [] for name in ("rank", "payer", "code_id", "rule", "severity", "message", "sources")
+    }
+    for payer in dict.fromkeys(payers):
+        for code_id in range(-1, len(plan.codes["code"])):
+            for rank, rule, severity, message, sources in zip(
+                table["rank"],
+                table["rule"],
+                table["severity"],
+                table["message"],
+                table["sources"],
+                strict=True,
+            ):
+                out["rank"].append(rank)
+                out["payer"].append(payer)
+                out["code_id"].append(code_id)
+                out["rule"].append(rule)
+                out["severity"].append(severity)
+                out["message"].append(message)
+                out["sources"].append(cited.get((rank, payer, code_id), sources))
+    return out
 
 
 def _payer_ids(payers: dict[str | None, str]) -> nw.Expr:
