@@ -41,17 +41,9 @@ def _line(row: dict[str, Any]) -> ClaimLine:
     )
 
 
-UNCITED = frozenset(
-    {
-        "modifier.not-on-code",
-        "modifier.not-for-code",
-        "modifier.not-together",
-        "modifier.not-effective",
-        "payer.site-of-care",
-    }
-)
-"""The rules whose compiled findings cite their rule's sources alone (the Python
-checker's cite the modifier or site-of-care rule they enforce too)."""
+UNCITED = frozenset({"modifier.not-together"})
+"""The rule whose compiled findings cite their rule's sources alone (the Python
+checker's cite one of the two modifiers' records, picked by their order on the line)."""
 
 
 def _cited(key: Key, sources: Any, with_sources: bool) -> Key | None:

@@ -26,7 +26,7 @@ from ..records import (
     RelationKind,
     Route,
 )
-from ..rules import RULES, Rule, RuleKind, describe
+from ..rules import RULE_BY_ID, RULES, Rule, RuleKind, describe
 from ..rules._engine import Selection, make_selection, scope_of
 from ..rules._line import PRODUCT_KINDS, Resolver
 
@@ -166,6 +166,12 @@ class Plan:
         """The chosen rules run through the Python checker."""
         self.rule_table = _rule_table(registry)
         self.cites = _cites(registry, payers, set(self.rules))
+        self.keyed_cites = _keyed_cites(registry, payers, set(self.rules))
+        """(``rank``, ``payer``, ``code_id``, ``ckey``, ``cited``): what a finding of a
+        modifier rule cites by the modifier it is about (``ckey``: its place in the
+        data's modifiers, from 1; any code, ``code_id`` None), and one of
+        ``payer.site-of-care`` by the site-of-care rule of the code's policy it enforces
+        (``ckey``: its index, from 1). ``ckey`` 0: no record of the kind."""
         """(``rank``, ``payer``, ``code_id``, ``cited``): what a finding of a rule that
         enforces a record of its code (the code itself, its billing unit, the payer's
         policy or prior-authorization entry for it) cites, where that adds to the
@@ -303,6 +309,56 @@ def _cites(registry: Registry, payers: list[str], chosen: set[str]) -> dict[str,
                     table["payer"].append(payer_id)
                     table["code_id"].append(code_id)
                     table["cited"].append(cited)
+    return table
+
+
+MODIFIER_CITED = ("modifier.not-on-code", "modifier.not-for-code", "modifier.not-effective")
+"""The modifier rules whose findings cite the record of the modifier they are about
+(``modifier.not-together`` picks one of two records by the order of the line's
+modifiers, and cites its rule's sources alone here)."""
+
+
+def _keyed_cites(registry: Registry, payers: list[str], chosen: set[str]) -> dict[str, list[Any]]:
+    table: dict[str, list[Any]] = {
+        "rank": [],
+        "payer": [],
+        "code_id": [],
+        "ckey": [],
+        "cited": [],
+    }
+    ranks = {rule.id: rank for rank, rule in enumerate(RULES)}
+    known = registry.sources
+
+    def merged(rule_id: str, record: object) -> list[str]:
+        own_ids = [source.id for source in describe(registry, RULE_BY_ID[rule_id]).sources]
+        extra = (s for s in getattr(record, "sources", ()) if s in known)
+        return list(dict.fromkeys([*own_ids, *extra]))
+
+    def add(rule_id: str, payer: str, code_id: int | None, ckey: int, cited: list[str]) -> None:
+        table["rank"].append(ranks[rule_id])
+        table["payer"].append(payer)
+        table["code_id"].append(code_id)
+        table["ckey"].append(ckey)
+        table["cited"].append(cited)
+
+    for payer_id in payers:
+        for rule_id in MODIFIER_CITED:
+            if rule_id not in chosen:
+                continue
+            for index, record in enumerate(registry.modifiers, start=1):
+                scope = scope_of(record)
+                if scope is None or payer_id in scope:
+                    add(rule_id, payer_id, None, index, merged(rule_id, record))
+        if "payer.site-of-care" not in chosen:
+            continue
+        resolver = Resolver(registry, registry.payers[payer_id])
+        for code_id, code in enumerate(registry.codes):
+            policy = resolver.governing_policy(code)[0]
+            if policy is None or isinstance(policy.site_of_care, NotAvailable):
+                continue
+            for index, rule in enumerate(policy.site_of_care):
+                cited = merged("payer.site-of-care", rule)
+                add("payer.site-of-care", payer_id, code_id, index + 1, cited)
     return table
 
 

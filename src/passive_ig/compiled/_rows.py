@@ -48,6 +48,7 @@ def _emit(frame: Frame, rule: str, path: str | nw.Expr, at: nw.Expr | None = Non
         nw.lit(RANK[rule], nw.Int64).alias("rank"),
         path_expr.alias("rel_path"),
         (nw.lit(0, nw.Int64) if at is None else at).alias("at"),
+        nw.lit(0, nw.Int64).alias("ckey"),
     )
 
 
@@ -59,6 +60,7 @@ def _bare(frame: Frame, rule: str, path: str | nw.Expr, at: nw.Expr | None = Non
         nw.lit(RANK[rule], nw.Int64).alias("rank"),
         path_expr.alias("rel_path"),
         (nw.lit(0, nw.Int64) if at is None else at).alias("at"),
+        nw.lit(0, nw.Int64).alias("ckey"),
     )
 
 
@@ -78,7 +80,7 @@ def row_findings(
     out: list[Frame] = [
         rows.select(*IDENTITY, "sig")
         .join(sig_hits, on="sig", how="inner")
-        .select(*IDENTITY, "rank", "rel_path", "at")
+        .select(*IDENTITY, "rank", "rel_path", "at", "ckey")
     ]
     chosen = {name[2:] for name in flags}
     claims = rows.filter(c("in_claim"))

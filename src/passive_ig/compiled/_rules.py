@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import narwhals as nw
 
 from ..rules import RULES
-from ._plan import HOME_SERVICES, Plan, RulePlan, ok_column
+from ._plan import HOME_SERVICES, MODIFIER_CITED, Plan, RulePlan, ok_column
 
 __all__ = ["ASKED", "BITS", "PARTS", "RANK", "Backend", "feature", "signature_rules"]
 
@@ -385,6 +385,7 @@ def signature_rules(
             nw.lit(0, nw.Int64).alias("rank"),
             nw.lit("").alias("rel_path"),
             nw.lit(0, nw.Int64).alias("at"),
+            nw.lit(0, nw.Int64).alias("ckey"),
         ).filter(nw.lit(False))
     return found, features, list(flags), list(claim_flags)
 
@@ -430,16 +431,27 @@ def _unfold(
         found = answers.join(table, how="cross").filter(
             c("answers") % (c("weight") * 2) >= c("weight")
         )
-        out.append(found.select(*keys, "rank", "rel_path", nw.lit(0, nw.Int64).alias("at")))
+        out.append(
+            found.select(
+                *keys,
+                "rank",
+                "rel_path",
+                nw.lit(0, nw.Int64).alias("at"),
+                nw.lit(0, nw.Int64).alias("ckey"),
+            )
+        )
     return out
 
 
-def _hits(frame: nw.LazyFrame[Any], rule: str, cond: nw.Expr, path: str) -> nw.LazyFrame[Any]:
+def _hits(
+    frame: nw.LazyFrame[Any], rule: str, cond: nw.Expr, path: str, ckey: nw.Expr | None = None
+) -> nw.LazyFrame[Any]:
     return frame.filter(cond).select(
         "sig",
         nw.lit(RANK[rule], nw.Int64).alias("rank"),
         nw.lit(path).alias("rel_path"),
         nw.lit(0, nw.Int64).alias("at"),
+        (nw.lit(0, nw.Int64) if ckey is None else ckey).alias("ckey"),
     )
 
 
@@ -461,7 +473,9 @@ def _site_of_care(lines: nw.LazyFrame[Any], plan: Plan, backend: Backend) -> nw.
         soc, on=["payer", "code", "pos"], how="inner"
     )
     cond = c("day").is_null() | _covers(c("day"), c("soc_start"), c("soc_end"))
-    return _hits(joined, rule.id, cond.fill_null(False), "place_of_service")
+    # (the finding cites the site-of-care rule it enforces: by its index in the policy)
+    ckey = c("soc_index") + 1
+    return _hits(joined, rule.id, cond.fill_null(False), "place_of_service", ckey)
 
 
 def _gated(rule_id: str) -> str:
@@ -508,8 +522,9 @@ def _modifier_findings(
     modifier_codes = backend.table(
         plan.modifier_codes, {"mod": "str", "code": "str", "not_on": "bool", "not_for": "bool"}
     )
+    codes = list(dict.fromkeys(plan.modifiers["mod"]))  # the data's modifiers, in order
     present = backend.table(
-        {"mod": list(dict.fromkeys(plan.modifiers["mod"]))}, {"mod": "str"}
+        {"mod": codes, "m_index": list(range(1, len(codes) + 1))}, {"mod": "str", "m_index": "int"}
     ).with_columns(m_known=nw.lit(True))
     line_cols = lines.select(
         "sig",
@@ -525,7 +540,9 @@ def _modifier_findings(
         .join(modifier_codes, on=["mod", "code"], how="left")
         .join(present, on="mod", how="left")
     )
-    atoms = _bools(atoms, ["placeholder", "m_in_scope", "not_on", "not_for", "m_known"])
+    atoms = _bools(
+        atoms, ["placeholder", "m_in_scope", "not_on", "not_for", "m_known"]
+    ).with_columns(m_index=nw.col("m_index").fill_null(0))
     bodies: dict[str, nw.Expr] = {
         "modifier.malformed": c("mod").is_null() & ~c("outside"),
         "modifier.unknown": c("first") & ~c("m_known"),
@@ -544,9 +561,20 @@ def _modifier_findings(
         for rule_id, body in bodies.items()
         if rule_id in wanted
     }
+    # (a finding of MODIFIER_CITED cites the modifier's record: by its place in the data)
+    cited = [RANK[rule_id] for rule_id in MODIFIER_CITED]
     out = [
-        found.select("sig", "rank", _position().alias("rel_path"), c("pos").alias("at"))
-        for found in _unfold(atoms, ("sig", "pos"), each, backend)
+        found.select(
+            "sig",
+            "rank",
+            _position().alias("rel_path"),
+            c("pos").alias("at"),
+            nw.when(c("rank").is_in(cited))
+            .then(c("m_index"))
+            .otherwise(nw.lit(0, nw.Int64))
+            .alias("ckey"),
+        )
+        for found in _unfold(atoms, ("sig", "pos", "m_index"), each, backend)
     ]
     if "modifier.not-together" in wanted:
         pairs = backend.table(plan.pairs, {"mod_a": "str", "mod_b": "str", "payer": "str"})
@@ -563,6 +591,7 @@ def _modifier_findings(
                 nw.lit(RANK["modifier.not-together"], nw.Int64).alias("rank"),
                 nw.lit("modifiers").alias("rel_path"),
                 nw.lit(0, nw.Int64).alias("at"),
+                nw.lit(0, nw.Int64).alias("ckey"),
             )
         )
     return out

@@ -182,23 +182,25 @@ def run(
         parts.append(
             engine.concat(bare)
             .join(identity, on="row", how="inner")
-            .select(*IDENTITY, "rank", "rel_path", "at")
+            .select(*IDENTITY, "rank", "rel_path", "at", "ckey")
         )
     found = engine.concat(parts)
-    described = engine.table(
-        _described(plan, list(payers.values())),
+    payer_ids = list(dict.fromkeys(payers.values()))
+    described, key = _described(plan, payer_ids)
+    described_table = engine.table(
+        described,
         {
-            "rank": "int",
-            "payer": "str",
-            "code_id": "int",
+            "key": "int",
             "rule": "cat",
             "severity": "cat",
             "message": "cat",
             "sources": "list[cat]",
         },
     )
-    found = _renumbered(found, lines, context, engine).join(
-        described, on=["rank", "payer", "code_id"], how="left"
+    found = (
+        _renumbered(found, lines, context, engine)
+        .with_columns(key=key)
+        .join(described_table, on="key", how="left")
     )
     compiled = found.with_columns(
         path=nw.when(c("claim_id").is_null())
@@ -222,10 +224,11 @@ def run(
     return out.with_columns(order=order).sort("order").select(*OUTPUT_COLUMNS)
 
 
-def _described(plan: Plan, payers: list[str]) -> dict[str, list[Any]]:
-    """What a finding says, by rule, payer and code: the rule's id, severity and title,
-    and its sources (those of its code's record too, where it enforces one: see
-    :data:`passive_ig.compiled._plan.CITED`)."""
+def _described(plan: Plan, payers: list[str]) -> tuple[dict[str, list[Any]], nw.Expr]:
+    """What a finding says, by one integer ``key`` of its rule, payer, code and the
+    record it enforces (:attr:`Plan.keyed_cites`): the rule's id, severity and title,
+    and its sources, with those of the record where it enforces one (see
+    :data:`passive_ig.compiled._plan.CITED`); and the expression of a finding's key."""
     table = plan.rule_table
     cited = {
         (rank, payer, code_id): sources
@@ -237,11 +240,28 @@ def _described(plan: Plan, payers: list[str]) -> dict[str, list[Any]]:
             strict=True,
         )
     }
+    keyed: dict[tuple[int, str], list[tuple[int | None, int, list[str]]]] = {}
+    for rank, payer, code_id, ckey, sources in zip(
+        plan.keyed_cites["rank"],
+        plan.keyed_cites["payer"],
+        plan.keyed_cites["code_id"],
+        plan.keyed_cites["ckey"],
+        plan.keyed_cites["cited"],
+        strict=True,
+    ):
+        keyed.setdefault((rank, payer), []).append((code_id, ckey, sources))
+    codes = len(plan.codes["code"]) + 1  # code_id -1 (no code the data holds) to n - 1
+    records = max(plan.keyed_cites["ckey"], default=0) + 1
+    ranks = max(table["rank"]) + 1
+
+    def key_of(rank: int, payer: int, code_id: int, ckey: int) -> int:
+        return int(((payer * ranks + rank) * codes + code_id + 1) * records + ckey)
+
     out: dict[str, list[Any]] = {
-        name: [] for name in ("rank", "payer", "code_id", "rule", "severity", "message", "sources")
+        name: [] for name in ("key", "rule", "severity", "message", "sources")
     }
-    for payer in dict.fromkeys(payers):
-        for code_id in range(-1, len(plan.codes["code"])):
+    for payer_index, payer in enumerate(payers):
+        for code_id in range(-1, codes - 1):
             for rank, rule, severity, message, sources in zip(
                 table["rank"],
                 table["rule"],
@@ -250,14 +270,25 @@ def _described(plan: Plan, payers: list[str]) -> dict[str, list[Any]]:
                 table["sources"],
                 strict=True,
             ):
-                out["rank"].append(rank)
-                out["payer"].append(payer)
-                out["code_id"].append(code_id)
-                out["rule"].append(rule)
-                out["severity"].append(severity)
-                out["message"].append(message)
-                out["sources"].append(cited.get((rank, payer, code_id), sources))
-    return out
+                choices = [(0, cited.get((rank, payer, code_id), sources))]
+                choices += [
+                    (ckey, own)
+                    for only, ckey, own in keyed.get((rank, payer), ())
+                    if only is None or only == code_id
+                ]
+                for ckey, chosen in choices:
+                    out["key"].append(key_of(rank, payer_index, code_id, ckey))
+                    out["rule"].append(rule)
+                    out["severity"].append(severity)
+                    out["message"].append(message)
+                    out["sources"].append(chosen)
+    c = nw.col
+    which: Any = nw
+    for index, payer in enumerate(payers):
+        which = which.when(c("payer") == nw.lit(payer)).then(nw.lit(index))
+    which = which.otherwise(nw.lit(0))
+    key = ((which * ranks + c("rank")) * codes + c("code_id") + 1) * records + c("ckey")
+    return out, key
 
 
 def _payer_ids(payers: dict[str | None, str]) -> nw.Expr:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["check_polars"]
 
-_TYPES = {
+_TYPES: dict[str, Any] = {
     "str": pl.String,
     "bool": pl.Boolean,
     "int": pl.Int64,
@@ -51,8 +51,8 @@ class _Polars:
     packs = False  # columns cost polars little
 
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
-        schema: dict[str, Any] = {name: _TYPES[types[name]] for name in columns}
-        return nw.from_native(pl.LazyFrame(columns, schema=schema))
+        series = [_series(name, values, types[name]) for name, values in columns.items()]
+        return nw.from_native(pl.DataFrame(series).lazy())
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
         native = frame.to_native()
@@ -84,6 +84,20 @@ class _Polars:
     def rows(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> list[dict[str, Any]]:
         native = frame.to_native()
         return list(native.select(*columns).collect().to_dicts())
+
+
+def _series(name: str, values: list[Any], kind: str) -> pl.Series:
+    """A column of a lookup table. A list column repeats a few distinct lists (a rule's
+    sources): each is made once, and gathered."""
+    dtype = _TYPES[kind]
+    if not kind.startswith("list[") or len(values) < 64:
+        return pl.Series(name, values, dtype=dtype)
+    places: dict[tuple[Any, ...] | None, int] = {}
+    index = [
+        places.setdefault(None if value is None else tuple(value), len(places)) for value in values
+    ]
+    distinct = [None if value is None else list(value) for value in places]
+    return pl.Series(name, distinct, dtype=dtype).gather(pl.Series(index, dtype=pl.UInt32))
 
 
 def _texts(name: str, schema: pl.Schema) -> pl.Expr:
