@@ -150,6 +150,8 @@ class Plan:
         self.registry = registry
         self.selection = selection
         payers = [payer.id for payer in registry.payers]
+        self.payer_ids: list[str] = payers
+        """The data's payers, in order: a line's ``pidx`` is its payer's place here."""
         chosen = [rule for rule in RULES if selection.chooses(rule)]
         self.pair_scopes, ambiguous = _pairs(registry, payers)
         compiled = set(COMPILED_RULES)

@@ -17,7 +17,7 @@ from ._rules import RANK, Backend, feature
 
 __all__ = ["IDENTITY", "Engine", "claim_context", "row_findings"]
 
-IDENTITY = ("row", "claim_id", "line_id", "payer", "code_id")
+IDENTITY = ("row", "claim_id", "line_id", "payer", "pidx", "code_id")
 """What a finding keeps of its line."""
 
 NO_DAY = dt.date(1, 1, 1)

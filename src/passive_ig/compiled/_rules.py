@@ -270,6 +270,7 @@ def _bodies() -> dict[str, tuple[Callable[[], nw.Expr], str]]:
 
 FEATURES = (
     "sig",
+    "pidx",
     "code_id",
     "pos",
     "known",

@@ -100,6 +100,7 @@ _SIGNATURE_TYPES = {
     "has_dx_raw": "bool",
     "has_units": "bool",
     "day": "date",
+    "pidx": "int",
     **{f"has_{modifier}": "bool" for modifier in ASKED},
 }
 
@@ -185,8 +186,7 @@ def run(
             .select(*IDENTITY, "rank", "rel_path", "at", "ckey")
         )
     found = engine.concat(parts)
-    payer_ids = list(dict.fromkeys(payers.values()))
-    described, key = _described(plan, payer_ids)
+    described, key = _described(plan, plan.payer_ids)
     described_table = engine.table(
         described,
         {
@@ -283,11 +283,7 @@ def _described(plan: Plan, payers: list[str]) -> tuple[dict[str, list[Any]], nw.
                     out["message"].append(message)
                     out["sources"].append(chosen)
     c = nw.col
-    which: Any = nw
-    for index, payer in enumerate(payers):
-        which = which.when(c("payer") == nw.lit(payer)).then(nw.lit(index))
-    which = which.otherwise(nw.lit(0))
-    key = ((which * ranks + c("rank")) * codes + c("code_id") + 1) * records + c("ckey")
+    key = ((c("pidx") * ranks + c("rank")) * codes + c("code_id") + 1) * records + c("ckey")
     return out, key
 
 
@@ -404,6 +400,7 @@ def _signatures(
             has_dx_raw=row["has_dx"],
             has_units=not row["units_null"],
             day=_representative(plan.breakpoints, bucket),
+            pidx=plan.payer_ids.index(key["payer"]),
         )
         for modifier in ASKED:
             row[f"has_{modifier}"] = modifier in seen
