@@ -268,26 +268,6 @@ def _bodies() -> dict[str, tuple[Callable[[], nw.Expr], str]]:
     }
 
 
-FEATURES = (
-    "sig",
-    "pidx",
-    "code_id",
-    "pos",
-    "known",
-    "outside",
-    "is_product",
-    "is_admin",
-    "is_admin_or_home",
-    "home_drug",
-    "has_admin_links",
-    "has_JW",
-    "has_25",
-    "unit_qty",
-    "pc",
-)
-"""What the rows read of their signature, besides the flags of :data:`PARTS` (``f:``)
-and of the claim rules (``g:``)."""
-
 YES_NO = (
     "known",
     "outside",
@@ -300,6 +280,10 @@ YES_NO = (
     "has_25",
 )
 """The yes/no features of :data:`FEATURES`."""
+
+FEATURES = ("sig", "pidx", "code_id", "pos", *YES_NO, "unit_qty", "pc")
+"""What the rows read of their signature, besides the flags of :data:`PARTS` (``f:``)
+and of the claim rules (``g:``)."""
 
 BITS: dict[str, int] = {
     name: index

@@ -438,18 +438,8 @@ def _python(
     return columns
 
 
-_RAW = (
-    "code_raw",
-    "mods",
-    "units",
-    "pos_raw",
-    "date",
-    "dx",
-    "dose",
-    "disc",
-    "em",
-    "pa_raw",
-)
+_RAW = tuple(name for name in PREPARED if name not in ("row", "claim_id", "line_id", "payer_raw"))
+"""What the Python checker reads of a prepared line, besides its identity."""
 
 
 def _position_of(path: str) -> int:
