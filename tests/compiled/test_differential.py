@@ -24,6 +24,7 @@ from oracle import COLUMNS, Key, expected, got
 from passive_ig import registry
 from passive_ig.compiled import COMPILED_RULES, check_table, fallback_rules
 from passive_ig.compiled._plan import plan_for
+from passive_ig.errors import UnknownPayerError
 from passive_ig.rules import RULES, describe
 
 pl = pytest.importorskip("polars")
@@ -310,3 +311,54 @@ def test_a_csv_file_goes_in_as_a_parquet_file_does(tmp_path: Path) -> None:
     found = check_table(str(path), payer="Medicare", connection=connection)
     rules = [row[0] for row in found.select("rule").fetchall()]
     assert rules == ["modifier.not-together", "modifier.jw-amount"]
+
+
+def test_a_row_of_a_payer_passive_ig_does_not_know_is_that_rows_error() -> None:
+    # as check_many gives an Unchecked and goes on: the table is checked, and each line
+    # of an unknown payer, or of none, gets one error row saying why (no rule)
+    known = [
+        dict.fromkeys(COLUMNS)
+        | {
+            "claim_id": "a",
+            "code": code,
+            "units": units,
+            "dose_mg": dose,
+            "date_of_service": dt.date(2024, 3, 1),
+            "payer": "Medicare",
+        }
+        for code, units, dose in (("J1459", 70, 35000.0), ("96365", 1, None))
+    ]
+    other = dict.fromkeys(COLUMNS) | {"claim_id": "b", "code": "J1459", "payer": "R&R Health"}
+    nobody = dict.fromkeys(COLUMNS) | {"claim_id": "c", "code": "J1459"}
+    rows = [*known, other, nobody]
+    for found in (check_table(_frame(rows)), _duckdb_table(rows)):
+        checked = found.filter(pl.col("rule").is_not_null())
+        assert got(checked) == expected(known)
+        refused = found.filter(pl.col("rule").is_null()).sort("row")
+        assert refused["row"].to_list() == [2, 3]
+        assert refused["severity"].to_list() == ["error", "error"]
+        assert refused["path"].to_list() == ["payer", "payer"]
+        first, second = refused["message"].to_list()
+        assert first.startswith("the row's payer: no payer 'R&R Health' in payers; did you mean")
+        assert second == "no payer: give the payer argument, or a 'payer' value on the row"
+
+
+def test_an_unknown_payer_argument_is_refused_with_the_nearest_payers() -> None:
+    rows = [dict.fromkeys(COLUMNS) | {"code": "J1459"}]
+    with pytest.raises(UnknownPayerError) as error:
+        check_table(_frame(rows), payer="Medicar")
+    assert "no payer 'Medicar' in payers; did you mean 'Medicare'" in str(error.value)
+
+
+def _duckdb_table(rows: list[dict[str, Any]]) -> Any:
+    """The findings of DuckDB on ``rows`` (through a Parquet file), as a polars frame."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "lines.parquet")
+        _frame(rows).write_parquet(path)
+        connection = duckdb.connect()
+        try:
+            relation = check_table(path, connection=connection)
+            names = relation.columns
+            return pl.DataFrame(relation.fetchall(), schema=names, orient="row")
+        finally:
+            connection.close()

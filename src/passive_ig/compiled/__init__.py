@@ -53,6 +53,12 @@ prior-authorization entry for it), that record's, as the Python checker cites th
 (a test holds them equal); the findings of the modifier rules and of
 ``payer.site-of-care`` cite their rule's sources alone.
 
+A line whose payer passive_ig does not know, or that has none (no ``payer`` value and
+no ``payer`` argument), is not checked: it gets one row of its own, severity
+``error``, no rule, ``path`` ``payer`` and the reason in ``message``, as
+:func:`~passive_ig.frames.check_frame` gives, and the rest of the table is checked
+(an unknown ``payer`` argument is misuse, and raises at once).
+
 Values the Python checker refuses when a :class:`~passive_ig.claims.ClaimLine` is
 built (a negative dose, a date that is not a date, a null item in a list) are not
 refused here: a date that does not read as ``YYYY-MM-DD`` is a missing date, and a

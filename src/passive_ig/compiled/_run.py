@@ -14,7 +14,7 @@ import narwhals as nw
 from ..answers import Report, Severity
 from ..claims import Claim, ClaimLine
 from ..codes import ICD10_CM_START
-from ..errors import InvalidInputError
+from ..errors import UnknownPayerError
 from ._clean import ICD9, ICD10, NOT_DATED, Cleaner
 from ._plan import OUTPUT_COLUMNS, Plan, plan_for
 from ._rows import IDENTITY, NO_DAY, Engine, claim_context, row_findings
@@ -115,19 +115,31 @@ def run(
     ignore: Iterable[str] | str | None,
     min_severity: Severity | str | None,
     notes: bool,
+    payer: str | None = None,
 ) -> nw.LazyFrame[Any]:
-    """The findings table of ``prepared`` (a table with the columns of PREPARED)."""
+    """The findings table of ``prepared`` (a table with the columns of PREPARED);
+    ``payer`` is the payer argument the rows' payers default to."""
     plan = plan_for(registry, select=select, ignore=ignore, min_severity=min_severity, notes=notes)
     c = nw.col
+    if payer is not None:
+        registry.payers[payer]  # an unknown payer argument is misuse: it raises at once
     payers: dict[str | None, str] = {}
+    unchecked: dict[str, str] = {}  # a row's payer text (NULL_TEXT: none) -> why not checked
     for value in engine.distinct(prepared, "payer_raw"):
         if value is None:
-            raise InvalidInputError(
-                None, "a payer: the payer argument, or a 'payer' value on every row", what="payer"
+            unchecked[NULL_TEXT] = (
+                "no payer: give the payer argument, or a 'payer' value on the row"
             )
-        payers[value] = registry.payers[value].id
+            continue
+        try:
+            payers[value] = registry.payers[value].id
+        except UnknownPayerError as exc:  # a row's own payer: that row's error, not the table's
+            unchecked[value] = f"the row's payer: {exc}"
     day = c("date") if as_of is None else nw.coalesce(c("date"), nw.lit(as_of))
     lines = prepared.with_columns(payer=_payer_ids(payers), day=day)
+    refused = _unchecked(prepared, unchecked, engine) if unchecked else None
+    if unchecked:
+        lines = lines.filter(~c("payer").is_null())
     given = lines
     bounds = engine.rows(
         lines.select(c("day").min().alias("lo"), c("day").max().alias("hi")), ("lo", "hi")
@@ -211,6 +223,8 @@ def run(
         suggestion=nw.lit(None, nw.String),
     )
     out = compiled.select(*OUTPUT_COLUMNS, "rank", "at")
+    if refused is not None:
+        out = engine.concat([out, refused])
     if plan.fallback:
         python_rows = _python(given, engine, registry, plan, as_of)
         if python_rows["row"]:
@@ -285,6 +299,41 @@ def _described(plan: Plan, payers: list[str]) -> tuple[dict[str, list[Any]], nw.
     c = nw.col
     key = ((c("pidx") * ranks + c("rank")) * codes + c("code_id") + 1) * records + c("ckey")
     return out, key
+
+
+def _unchecked(
+    prepared: nw.LazyFrame[Any], why: dict[str, str], engine: Engine
+) -> nw.LazyFrame[Any]:
+    """One error row for each line that could not be checked, as ``check_frame`` gives:
+    a payer passive_ig does not know, or none (no rule; the reason in ``message``)."""
+    c = nw.col
+    count = len(why)
+    reasons = engine.table(
+        {
+            "key": list(why),
+            "rule": [None] * count,
+            "severity": ["error"] * count,
+            "message": list(why.values()),
+            "sources": [[] for _ in range(count)],
+        },
+        {"key": "str", "rule": "cat", "severity": "cat", "message": "cat", "sources": "list[cat]"},
+    )
+    keyed = prepared.with_columns(key=nw.coalesce(c("payer_raw"), nw.lit(NULL_TEXT)))
+    return keyed.join(reasons, on="key", how="inner").select(
+        "row",
+        "claim_id",
+        nw.lit(None, nw.Int64).alias("line"),
+        "line_id",
+        nw.lit(None, nw.String).alias("payer"),
+        "rule",
+        "severity",
+        "message",
+        nw.lit("payer").alias("path"),
+        nw.lit(None, nw.String).alias("suggestion"),
+        "sources",
+        nw.lit(0, nw.Int64).alias("rank"),
+        nw.lit(0, nw.Int64).alias("at"),
+    )
 
 
 def _payer_ids(payers: dict[str | None, str]) -> nw.Expr:

@@ -282,5 +282,6 @@ def check_duckdb(
         ignore=ignore,
         min_severity=min_severity,
         notes=notes,
+        payer=payer,
     )
     return engine.cache(out).to_native()  # type: ignore[no-any-return]

@@ -195,5 +195,6 @@ def check_polars(
         ignore=ignore,
         min_severity=min_severity,
         notes=notes,
+        payer=payer,
     ).to_native()
     return out.collect() if isinstance(frame, pl.DataFrame) else out  # type: ignore[no-any-return]

@@ -279,5 +279,6 @@ def check_spark(
         ignore=ignore,
         min_severity=min_severity,
         notes=notes,
+        payer=payer,
     )
     return out.to_native()
