@@ -8,7 +8,6 @@ re-implements (and never drifts from) what a valid code is.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -16,18 +15,11 @@ from .. import codes as _codes
 from ..errors import InvalidInputError
 from ._plan import Plan
 
-__all__ = ["ICD9", "ICD10", "NOT_DATED", "Cleaner", "code_set_key", "diagnosis_elements"]
+__all__ = ["ICD9", "ICD10", "NOT_DATED", "Cleaner", "diagnosis_elements"]
 
 NOT_DATED, ICD9, ICD10 = 0, 1, 2
-"""The diagnosis code set of a line's day, as an integer key: no day (either set is
-taken), ICD-9-CM (before 2015-10-01), ICD-10-CM (from then on)."""
-
-
-def code_set_key(day: dt.date | None) -> int:
-    """The code-set key of ``day`` (see :data:`NOT_DATED`)."""
-    if day is None:
-        return NOT_DATED
-    return ICD9 if day < _codes.ICD10_CM_START else ICD10
+"""The diagnosis code set of a line's day, as an integer key (``cs``): no day (either set
+is taken), ICD-9-CM (before 2015-10-01), ICD-10-CM (from then on)."""
 
 
 class Cleaner:

@@ -1,5 +1,7 @@
-"""Running a plan: the compiled rules on the rows they can take, the Python checker
-on the rest, one findings table out."""
+"""Running a plan: the table's lines numbered, keyed by their signature and cleaned
+(:mod:`passive_ig.compiled._clean`), the signatures' rules (:mod:`._rules`) and the
+lines' (:mod:`._rows`), and one findings table out, each finding with what it says and
+cites. A rule with no compiled form (none today) runs through the Python checker."""
 
 from __future__ import annotations
 
