@@ -167,18 +167,6 @@ class Plan:
         )
         """The chosen rules run through the Python checker."""
         self.rule_table = _rule_table(registry)
-        self.cites = _cites(registry, payers, set(self.rules))
-        self.keyed_cites = _keyed_cites(registry, payers, set(self.rules))
-        """(``rank``, ``payer``, ``code_id``, ``ckey``, ``cited``): what a finding of a
-        modifier rule cites by the modifier it is about (``ckey``: its place in the
-        data's modifiers, from 1; any code, ``code_id`` None), and one of
-        ``payer.site-of-care`` by the site-of-care rule of the code's policy it enforces
-        (``ckey``: its index, from 1). ``ckey`` 0: no record of the kind."""
-        """(``rank``, ``payer``, ``code_id``, ``cited``): what a finding of a rule that
-        enforces a record of its code (the code itself, its billing unit, the payer's
-        policy or prior-authorization entry for it) cites, where that adds to the
-        rule's own sources: the rule's sources and the record's, as the Python checker
-        cites them."""
         self.codes = _code_table(registry)
         self.payer_codes, self.site_of_care = _policy_tables(registry, payers)
         self.modifiers = _modifier_table(registry, payers)
@@ -215,6 +203,15 @@ class Plan:
         """Every day on which some answer may change: a start, the day after an end, and
         the first day of ICD-10-CM. Two days between the same breakpoints get the same
         answers from every rule but those comparing days of one claim."""
+        self.home_services_id = (
+            self.codes["code"].index(HOME_SERVICES) if HOME_SERVICES in self.codes["code"] else -1
+        )
+        """The ``code_id`` of Q2052, the home infusion services code (-1: not in the data)."""
+        self.described, self.key_sizes = _described(self, registry)
+        """What a finding says (``rule``, ``severity``, ``message``, ``sources``), by one
+        integer ``key`` of its payer, rule, code and the record it enforces; and the
+        sizes that make a finding's key: ``((pidx * ranks + rank) * codes + code_id + 1)
+        * records + ckey``."""
         self.pairs = {
             "mod_a": [a for (a, _b, _p) in self.pair_scopes],
             "mod_b": [b for (_a, b, _p) in self.pair_scopes],
@@ -362,6 +359,65 @@ def _keyed_cites(registry: Registry, payers: list[str], chosen: set[str]) -> dic
                 cited = merged("payer.site-of-care", rule)
                 add("payer.site-of-care", payer_id, code_id, index + 1, cited)
     return table
+
+
+def _described(plan: Plan, registry: Registry) -> tuple[dict[str, list[Any]], tuple[int, int, int]]:
+    """See :attr:`Plan.described`: the rule's id, severity and title, and its sources,
+    with those of the record a finding enforces where its rule enforces one
+    (:data:`CITED`, :data:`MODIFIER_CITED`, ``payer.site-of-care``)."""
+    chosen = set(plan.rules)
+    cites = _cites(registry, plan.payer_ids, chosen)
+    cited = {
+        (rank, payer, code_id): sources
+        for rank, payer, code_id, sources in zip(
+            cites["rank"], cites["payer"], cites["code_id"], cites["cited"], strict=True
+        )
+    }
+    keyed_cites = _keyed_cites(registry, plan.payer_ids, chosen)
+    keyed: dict[tuple[int, str], list[tuple[int | None, int, list[str]]]] = {}
+    for rank, payer, code_id, ckey, sources in zip(
+        keyed_cites["rank"],
+        keyed_cites["payer"],
+        keyed_cites["code_id"],
+        keyed_cites["ckey"],
+        keyed_cites["cited"],
+        strict=True,
+    ):
+        keyed.setdefault((rank, payer), []).append((code_id, ckey, sources))
+    table = plan.rule_table
+    codes = len(plan.codes["code"]) + 1  # code_id -1 (no code the data holds) to n - 1
+    records = max(keyed_cites["ckey"], default=0) + 1
+    ranks = max(table["rank"]) + 1
+    out: dict[str, list[Any]] = {
+        name: [] for name in ("key", "rule", "severity", "message", "sources")
+    }
+    rules = list(
+        zip(
+            table["rank"],
+            table["rule"],
+            table["severity"],
+            table["message"],
+            table["sources"],
+            strict=True,
+        )
+    )
+    for payer_index, payer in enumerate(plan.payer_ids):
+        for code_id in range(-1, codes - 1):
+            for rank, rule, severity, message, sources in rules:
+                choices = [(0, cited.get((rank, payer, code_id), sources))]
+                choices += [
+                    (ckey, own)
+                    for only, ckey, own in keyed.get((rank, payer), ())
+                    if only is None or only == code_id
+                ]
+                for ckey, chosen_sources in choices:
+                    key = ((payer_index * ranks + rank) * codes + code_id + 1) * records + ckey
+                    out["key"].append(key)
+                    out["rule"].append(rule)
+                    out["severity"].append(severity)
+                    out["message"].append(message)
+                    out["sources"].append(chosen_sources)
+    return out, (ranks, codes, records)
 
 
 def _date(value: object) -> dt.date | None:

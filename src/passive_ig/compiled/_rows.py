@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import narwhals as nw
 
 from ._clean import diagnosis_elements
-from ._plan import HOME_SERVICES, Plan
+from ._plan import Plan
 from ._rules import RANK, Backend, feature
 
 __all__ = ["IDENTITY", "Engine", "claim_context", "row_findings"]
@@ -75,7 +75,8 @@ def row_findings(
     engine: Engine,
 ) -> tuple[list[Frame], list[Frame]]:
     """The findings of the rows, in parts: those with their line's identity,
-    ``(*IDENTITY, rank, rel_path, at)``, and bare ones, ``(row, rank, rel_path, at)``."""
+    ``(*IDENTITY, rank, rel_path, at, ckey)``, and bare ones, ``(row, rank, rel_path, at,
+    ckey)`` (``ckey``: the record a finding enforces, see :attr:`Plan.described`)."""
     c = feature(engine.packs)
     out: list[Frame] = [
         rows.select(*IDENTITY, "sig")
@@ -145,8 +146,7 @@ def claim_context(claims: Frame, plan: Plan, packed: bool) -> Frame:
     """What is claim-wide, one row per claim, from one group-by: what the claim rules
     read, the claim's first row (``start``) and whether its rows are ``together``."""
     c = feature(packed)
-    codes = plan.codes["code"]
-    service = codes.index(HOME_SERVICES) if HOME_SERVICES in codes else -1
+    service = plan.home_services_id
     return (
         claims.with_columns(
             prow=nw.when(c("is_product")).then(c("row")),
@@ -358,7 +358,7 @@ def _claim_rules(
     rule = "medicare.home-ivig-same-place"
     if rule in chosen:
         both = context.filter(~c("first_service").is_null() & c("any_drug"))
-        service = plan.codes["code"].index(HOME_SERVICES)
+        service = plan.home_services_id
         keyed = (
             claims.filter((c("code_id") == service) | c("home_drug"))
             .join(both.select("claim_id"), on="claim_id", how="semi")

@@ -39,21 +39,21 @@ integer, where the rule's id, title and sources are joined in once, at the end).
 # the modifiers a rule body or a with_modifiers asks about
 ASKED = ("JW", "JZ", "JA", "JB", "25")
 
-PARTS: dict[str, str] = {
-    "code.unknown": "claim-known",
-    "payer.prior-authorization": "unauthorized",
-    "payer.prior-authorization-varies": "unauthorized",
-    "payer.prior-authorization-not-available": "unauthorized",
-    "medicare.jw-required": "no-wastage",
-    "medicare.jw-jz-required": "no-wastage",
-    "units.dose-mismatch": "units",
-    "units.rounding": "units",
-    "coverage.diagnosis-not-known": "diagnoses",
-    "medicare.home-ivig-diagnosis": "diagnoses",
-    "medicare.ncd-250.3": "diagnoses",
-    "diagnosis.malformed": "diagnoses",
-    "diagnosis.wrong-code-set": "diagnoses",
-}
+PARTS: tuple[str, ...] = (
+    "code.unknown",  # and: a line alone, or a claim with a known code
+    "payer.prior-authorization",  # and: no authorization on the claim
+    "payer.prior-authorization-varies",
+    "payer.prior-authorization-not-available",
+    "medicare.jw-required",  # and: no JW line of the code and day on the claim
+    "medicare.jw-jz-required",
+    "units.dose-mismatch",  # and: the units against the amount
+    "units.rounding",
+    "coverage.diagnosis-not-known",  # and: the diagnoses
+    "medicare.home-ivig-diagnosis",
+    "medicare.ncd-250.3",
+    "diagnosis.malformed",
+    "diagnosis.wrong-code-set",
+)
 """The line rules whose answer also reads the line's numbers, diagnoses or claim: on a
 signature they give a flag (``f:<rule>``, the rest of the condition holds), and the
 rows finish them (see :mod:`passive_ig.compiled._rows`)."""

@@ -39,7 +39,6 @@ OUTPUT_TYPES = {
     "sources": "list[cat]",
 }
 
-# the columns a backend's prepared table has (see Engine.prepare)
 PREPARED = (
     "row",
     "claim_id",
@@ -56,6 +55,7 @@ PREPARED = (
     "em",
     "pa_raw",
 )
+"""The columns of the table each engine's ``prepare`` makes of the user's table."""
 
 
 SIGNATURE = ("payer", "code_key", "mods", "pos_key", "fl")
@@ -200,21 +200,16 @@ def run(
             .select(*IDENTITY, "rank", "rel_path", "at", "ckey")
         )
     found = engine.concat(parts)
-    described, key = _described(plan, plan.payer_ids)
-    described_table = engine.table(
-        described,
-        {
-            "key": "int",
-            "rule": "cat",
-            "severity": "cat",
-            "message": "cat",
-            "sources": "list[cat]",
-        },
+    described = engine.table(
+        plan.described,
+        {"key": "int", "rule": "cat", "severity": "cat", "message": "cat", "sources": "list[cat]"},
     )
+    ranks, codes, records = plan.key_sizes
+    key = ((c("pidx") * ranks + c("rank")) * codes + c("code_id") + 1) * records + c("ckey")
     found = (
         _renumbered(found, lines, context, engine)
         .with_columns(key=key)
-        .join(described_table, on="key", how="left")
+        .join(described, on="key", how="left")
     )
     compiled = found.with_columns(
         path=nw.when(c("claim_id").is_null())
@@ -238,69 +233,6 @@ def run(
     ranks = 1 << len(RANK).bit_length()
     order = (c("row") * ranks + c("rank")) * 1024 + nw.min_horizontal(c("at"), nw.lit(1023))
     return out.with_columns(order=order).sort("order").select(*OUTPUT_COLUMNS)
-
-
-def _described(plan: Plan, payers: list[str]) -> tuple[dict[str, list[Any]], nw.Expr]:
-    """What a finding says, by one integer ``key`` of its rule, payer, code and the
-    record it enforces (:attr:`Plan.keyed_cites`): the rule's id, severity and title,
-    and its sources, with those of the record where it enforces one (see
-    :data:`passive_ig.compiled._plan.CITED`); and the expression of a finding's key."""
-    table = plan.rule_table
-    cited = {
-        (rank, payer, code_id): sources
-        for rank, payer, code_id, sources in zip(
-            plan.cites["rank"],
-            plan.cites["payer"],
-            plan.cites["code_id"],
-            plan.cites["cited"],
-            strict=True,
-        )
-    }
-    keyed: dict[tuple[int, str], list[tuple[int | None, int, list[str]]]] = {}
-    for rank, payer, code_id, ckey, sources in zip(
-        plan.keyed_cites["rank"],
-        plan.keyed_cites["payer"],
-        plan.keyed_cites["code_id"],
-        plan.keyed_cites["ckey"],
-        plan.keyed_cites["cited"],
-        strict=True,
-    ):
-        keyed.setdefault((rank, payer), []).append((code_id, ckey, sources))
-    codes = len(plan.codes["code"]) + 1  # code_id -1 (no code the data holds) to n - 1
-    records = max(plan.keyed_cites["ckey"], default=0) + 1
-    ranks = max(table["rank"]) + 1
-
-    def key_of(rank: int, payer: int, code_id: int, ckey: int) -> int:
-        return int(((payer * ranks + rank) * codes + code_id + 1) * records + ckey)
-
-    out: dict[str, list[Any]] = {
-        name: [] for name in ("key", "rule", "severity", "message", "sources")
-    }
-    for payer_index, payer in enumerate(payers):
-        for code_id in range(-1, codes - 1):
-            for rank, rule, severity, message, sources in zip(
-                table["rank"],
-                table["rule"],
-                table["severity"],
-                table["message"],
-                table["sources"],
-                strict=True,
-            ):
-                choices = [(0, cited.get((rank, payer, code_id), sources))]
-                choices += [
-                    (ckey, own)
-                    for only, ckey, own in keyed.get((rank, payer), ())
-                    if only is None or only == code_id
-                ]
-                for ckey, chosen in choices:
-                    out["key"].append(key_of(rank, payer_index, code_id, ckey))
-                    out["rule"].append(rule)
-                    out["severity"].append(severity)
-                    out["message"].append(message)
-                    out["sources"].append(chosen)
-    c = nw.col
-    key = ((c("pidx") * ranks + c("rank")) * codes + c("code_id") + 1) * records + c("ckey")
-    return out, key
 
 
 def _unchecked(
