@@ -8,11 +8,12 @@ re-implements (and never drifts from) what a valid code is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import codes as _codes
 from ..errors import InvalidInputError
+from ..rules import _line
 from ._plan import Plan
 
 __all__ = ["ICD9", "ICD10", "NOT_DATED", "Cleaner", "diagnosis_elements"]
@@ -53,33 +54,6 @@ class Cleaner:
     def place(self, value: object) -> str | None:
         return self.clean(_codes.validate_place_of_service, value)
 
-    def diagnoses(
-        self, values: Sequence[object], code_set: int
-    ) -> tuple[list[str], list[int], list[int]]:
-        """The cleaned diagnoses of a line (a code of the other set counts, as the
-        checker counts it), the positions of those in no form, and the positions of
-        those of the set not in force on the line's day."""
-        if code_set == ICD9:
-            expected, other = _codes.validate_icd9_diagnosis, _codes.validate_diagnosis
-        else:
-            expected, other = _codes.validate_diagnosis, _codes.validate_icd9_diagnosis
-        cleaned: list[str] = []
-        bad: list[int] = []
-        wrong: list[int] = []
-        for position, value in enumerate(values):
-            found = self.clean(expected, value)
-            if found is not None:
-                cleaned.append(found)
-                continue
-            found = self.clean(other, value)
-            if found is None:
-                bad.append(position)
-                continue
-            cleaned.append(found)
-            if code_set != NOT_DATED:
-                wrong.append(position)
-        return cleaned, bad, wrong
-
 
 def diagnosis_elements(plan: Plan, values: Iterable[object]) -> dict[str, list[Any]]:
     """Each distinct diagnosis text of a table, for each code-set key ``cs`` (see
@@ -93,14 +67,16 @@ def diagnosis_elements(plan: Plan, values: Iterable[object]) -> dict[str, list[A
         name: [] for name in ("value", "cs", "cleaned", "wrong", "pidd", "ncd", "notable")
     }
     for value in values:
-        for code_set in (NOT_DATED, ICD9, ICD10):
-            cleaned, _, wrong = cleaner.diagnoses((value,), code_set)
-            code = cleaned[0] if cleaned else None
+        for code_set, name in ((NOT_DATED, None), (ICD9, _line.ICD9), (ICD10, _line.ICD10)):
+            # as the Python checker reads it: passive_ig.rules._line.read_diagnosis
+            found, of_other_set = _line.read_diagnosis(cleaner.clean, value, name)
+            code = found if type(found) is str else None
+            wrong = of_other_set and code_set != NOT_DATED  # undated: either set is taken
             table["value"].append(value)
             table["cs"].append(code_set)
             table["cleaned"].append(code)
-            table["wrong"].append(bool(wrong))
+            table["wrong"].append(wrong)
             table["pidd"].append(code in pidd)
             table["ncd"].append(code in ncd)
-            table["notable"].append(code is None or bool(wrong) or code in ncd)
+            table["notable"].append(code is None or wrong or code in ncd)
     return table

@@ -70,6 +70,28 @@ def code_set_on(day: dt.date | None) -> str | None:
     return ICD9 if day < ICD10_START else ICD10
 
 
+def read_diagnosis(
+    clean: Callable[[Callable[[object], str], object], object],
+    value: object,
+    code_set: str | None,
+) -> tuple[object, bool]:
+    """A diagnosis as a line of ``code_set`` reads it (see :func:`code_set_on`), with
+    ``clean(validate, value)`` giving a validator's text or what it refused with: the
+    code, or the refusal of the set in force when neither set takes it; and whether the
+    code is of the other set (the set in force for ``None``: ICD-10-CM, then ICD-9-CM)."""
+    if code_set == ICD9:
+        expected, other = _codes.validate_icd9_diagnosis, _codes.validate_diagnosis
+    else:
+        expected, other = _codes.validate_diagnosis, _codes.validate_icd9_diagnosis
+    found = clean(expected, value)
+    if type(found) is str:
+        return found, False
+    in_other = clean(other, value)
+    if type(in_other) is str:
+        return in_other, True
+    return found, False
+
+
 class Resolver:
     """Cleans and resolves lines for one data set and one payer, keeping what repeats."""
 
@@ -322,23 +344,15 @@ class Line:
         diagnoses: list[str] = []
         diagnosis_errors: list[tuple[int, InvalidInputError]] = []
         wrong_set: list[tuple[int, str, str]] = []
-        if self.code_set == ICD9:
-            expected, other = _codes.validate_icd9_diagnosis, _codes.validate_diagnosis
-        else:
-            expected, other = _codes.validate_diagnosis, _codes.validate_icd9_diagnosis
         for position, value in enumerate(diagnoses_raw):
-            diagnosis = clean(expected, value)
-            if type(diagnosis) is str:
-                diagnoses.append(diagnosis)
-                continue
-            in_other = clean(other, value)
-            if type(in_other) is not str:
+            diagnosis, of_other_set = read_diagnosis(clean, value, self.code_set)
+            if type(diagnosis) is not str:
                 diagnosis_errors.append((position, diagnosis))  # type: ignore[arg-type]
                 continue
             # a code of the other set is still the code it is, for the other rules
-            diagnoses.append(in_other)
-            if self.code_set is not None:  # undated: the form says which set it is in
-                wrong_set.append((position, in_other, ICD10 if self.code_set == ICD9 else ICD9))
+            diagnoses.append(diagnosis)
+            if of_other_set and self.code_set is not None:  # undated: either set is taken
+                wrong_set.append((position, diagnosis, ICD10 if self.code_set == ICD9 else ICD9))
         self.diagnoses = tuple(diagnoses)
         self.diagnosis_errors = tuple(diagnosis_errors)
         self.diagnosis_wrong_set = tuple(wrong_set)
