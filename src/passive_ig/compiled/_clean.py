@@ -11,48 +11,32 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .. import codes as _codes
-from ..errors import InvalidInputError
 from ..rules import _line
 from ._plan import Plan
 
-__all__ = ["ICD9", "ICD10", "NOT_DATED", "Cleaner", "diagnosis_elements"]
+__all__ = ["ICD9", "ICD10", "NOT_DATED", "Clean", "cleaning", "diagnosis_elements"]
 
 NOT_DATED, ICD9, ICD10 = 0, 1, 2
 """The diagnosis code set of a line's day, as an integer key (``cs``): no day (either set
 is taken), ICD-9-CM (before 2015-10-01), ICD-10-CM (from then on)."""
 
 
-class Cleaner:
-    """The library's validators on distinct values, each value cleaned once."""
+Clean = Callable[[Callable[[object], str], object], "str | None"]
+"""``validate(value)``, or None where the validator refuses the value."""
 
-    def __init__(self) -> None:
-        self._memo: dict[tuple[Callable[[object], str], object], str | None] = {}
 
-    def clean(self, validate: Callable[[object], str], value: object) -> str | None:
-        """``validate(value)``, or None when it refuses the value."""
-        key = (validate, value)
-        try:
-            return self._memo[key]
-        except KeyError:
-            pass
-        except TypeError:  # pragma: no cover - an unhashable value is not text
-            return None
-        try:
-            found: str | None = validate(value)
-        except InvalidInputError:
-            found = None
-        self._memo[key] = found
-        return found
+def cleaning(plan: Plan) -> Clean:
+    """The library's validators as the Python checker runs them
+    (:meth:`passive_ig.rules._line.Resolver.clean`, which keeps what repeats), each
+    distinct value cleaned once; None for a value a validator refuses."""
+    registry = plan.registry
+    clean = _line.Resolver(registry, registry.payers[plan.payer_ids[0]]).clean
 
-    def code(self, value: object) -> str | None:
-        return self.clean(_codes.validate_code, value)
+    def text(validate: Callable[[object], str], value: object) -> str | None:
+        found = clean(validate, value)
+        return found if type(found) is str else None
 
-    def modifier(self, value: object) -> str | None:
-        return self.clean(_codes.validate_modifier, value)
-
-    def place(self, value: object) -> str | None:
-        return self.clean(_codes.validate_place_of_service, value)
+    return text
 
 
 def diagnosis_elements(plan: Plan, values: Iterable[object]) -> dict[str, list[Any]]:
@@ -61,7 +45,7 @@ def diagnosis_elements(plan: Plan, values: Iterable[object]) -> dict[str, list[A
     is (``cleaned``, null when in no form), whether it is of the other set (``wrong``),
     whether it is on the home IVIG (``pidd``) or NCD 250.3 (``ncd``) list, and whether
     any of those makes it ``notable`` (a rule may speak of it)."""
-    cleaner = Cleaner()
+    clean = cleaning(plan)
     pidd, ncd = plan.listed["pidd"], plan.listed["ncd"]
     table: dict[str, list[Any]] = {
         name: [] for name in ("value", "cs", "cleaned", "wrong", "pidd", "ncd", "notable")
@@ -69,7 +53,7 @@ def diagnosis_elements(plan: Plan, values: Iterable[object]) -> dict[str, list[A
     for value in values:
         for code_set, name in ((NOT_DATED, None), (ICD9, _line.ICD9), (ICD10, _line.ICD10)):
             # as the Python checker reads it: passive_ig.rules._line.read_diagnosis
-            found, of_other_set = _line.read_diagnosis(cleaner.clean, value, name)
+            found, of_other_set = _line.read_diagnosis(clean, value, name)
             code = found if type(found) is str else None
             wrong = of_other_set and code_set != NOT_DATED  # undated: either set is taken
             table["value"].append(value)

@@ -15,9 +15,14 @@ import narwhals as nw
 
 from ..answers import Report, Severity
 from ..claims import Claim, ClaimLine
-from ..codes import ICD10_CM_START
+from ..codes import (
+    ICD10_CM_START,
+    validate_code,
+    validate_modifier,
+    validate_place_of_service,
+)
 from ..errors import UnknownPayerError
-from ._clean import ICD9, ICD10, NOT_DATED, Cleaner
+from ._clean import ICD9, ICD10, NOT_DATED, cleaning
 from ._plan import OUTPUT_COLUMNS, Plan, plan_for
 from ._rows import IDENTITY, NO_DAY, Engine, claim_context, row_findings
 from ._rules import ASKED, RANK, signature_rules
@@ -346,21 +351,21 @@ def _signatures(
     keys: list[dict[str, Any]], plan: Plan
 ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
     """The table of distinct signatures, cleaned, and their modifiers, one row each."""
-    cleaner = Cleaner()
+    clean = cleaning(plan)
     names = list(_SIGNATURE_TYPES)
     table: dict[str, list[Any]] = {name: [] for name in names}
     mods: dict[str, list[Any]] = {"sig": [], "pos": [], "mod": [], "first": []}
     for sig, key in enumerate(keys):
         code_raw = None if key["code_key"] == NULL_TEXT else key["code_key"]
         pos_raw = None if key["pos_key"] == NULL_TEXT else key["pos_key"]
-        code = cleaner.code(code_raw)
-        pos = cleaner.place(pos_raw) if pos_raw is not None else None
+        code = clean(validate_code, code_raw)
+        pos = clean(validate_place_of_service, pos_raw) if pos_raw is not None else None
         seen: set[str] = set()
         values = key["mods"] or ()
         for position, value in enumerate(values):
             if value is None:  # a null item of a list column is no modifier (and is skipped)
                 continue
-            modifier = cleaner.modifier(value)
+            modifier = clean(validate_modifier, value)
             mods["sig"].append(sig)
             mods["pos"].append(position)
             mods["mod"].append(modifier)
