@@ -281,6 +281,26 @@ def test_a_rule_without_a_compiled_form_runs_through_the_python_checker(
     assert got(found) == expected(rows)
 
 
+@settings(max_examples=10, deadline=None)
+@given(rows=tables())
+def test_signatures_that_share_a_hash_are_told_apart_by_their_own_columns(
+    rows: list[dict[str, Any]],
+) -> None:
+    # the lines join their signature's answers on its hash only when the distinct
+    # signatures of the table have distinct hashes: here every hash is 0
+    from passive_ig.compiled import polars as engine
+
+    def colliding(self: Any, frame: Any, columns: tuple[str, ...]) -> Any:
+        import narwhals as nw
+
+        return frame.with_columns(hash=nw.lit(0, nw.Int64))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine._Polars, "hashed", colliding)
+        have = got(check_table(_frame(rows), notes=True))
+    assert have == expected(rows, notes=True), _diff(expected(rows, notes=True), have)
+
+
 def test_the_findings_table_has_its_columns_and_the_messages_of_each_path() -> None:
     rows = [
         dict.fromkeys(COLUMNS)

@@ -36,6 +36,12 @@ class Engine(Backend, Protocol):
         """The distinct rows of ``frame``, in no order."""
         ...
 
+    def hashed(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFrame[Any]:
+        """``frame`` with ``hash``, a 64-bit (or narrower) signed integer hash of
+        ``columns``: equal values give equal hashes; the run checks that the distinct
+        values it meets give distinct hashes before it joins on the hash alone."""
+        ...
+
 
 Frame = nw.LazyFrame[Any]
 

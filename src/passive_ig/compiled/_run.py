@@ -92,6 +92,7 @@ nulls); no claim gives this text."""
 
 _SIGNATURE_TYPES = {
     "sig": "int",
+    "hash": "int",
     "payer": "str",
     "code_key": "str",
     "mods": "list[str]",
@@ -175,24 +176,32 @@ def run(
     # the diagnoses, apart: most lines' are never looked at again (see _rows._diagnoses)
     diagnoses = lines.select("row", code_set.alias("cs"), "dx")
     rows = engine.share(
-        lines.with_columns(
-            fl=packed,
-            dkey=nw.coalesce(c("day"), nw.lit(NO_DAY)),
-            in_claim=facts["in_claim"],
-            code_key=nw.coalesce(c("code_raw"), nw.lit(NULL_TEXT)),
-            pos_key=nw.coalesce(c("pos_raw"), nw.lit(NULL_TEXT)),
-        ).select(*ROW_COLUMNS, *SIGNATURE)
+        engine.hashed(
+            lines.with_columns(
+                fl=packed,
+                dkey=nw.coalesce(c("day"), nw.lit(NO_DAY)),
+                in_claim=facts["in_claim"],
+                code_key=nw.coalesce(c("code_raw"), nw.lit(NULL_TEXT)),
+                pos_key=nw.coalesce(c("pos_raw"), nw.lit(NULL_TEXT)),
+            ).select(*ROW_COLUMNS, *SIGNATURE),
+            SIGNATURE,
+        )
     )
-    keys = engine.rows(engine.unique(rows.select(*SIGNATURE)), SIGNATURE)
+    keys = engine.rows(engine.unique(rows.select("hash", *SIGNATURE)), ("hash", *SIGNATURE))
     sig_columns, mod_columns = _signatures(keys, plan)
     signatures = engine.table(sig_columns, {name: _SIGNATURE_TYPES[name] for name in sig_columns})
     mods = engine.table(mod_columns, {"sig": "int", "pos": "int", "mod": "str", "first": "bool"})
     hits, features, flags, claim_flags = signature_rules(signatures, mods, plan, engine)
-    keyed = signatures.select(*SIGNATURE, "sig").join(features, on="sig", how="inner")
+    # a join on one integer, where the distinct signatures have distinct hashes (all but
+    # always); on the signature's own columns where two share one
+    if len(set(sig_columns["hash"])) == len(keys):
+        on, kept = ["hash"], ["hash", "payer"]
+    else:
+        on, kept = list(SIGNATURE), list(SIGNATURE)
+    keyed = signatures.select(*kept, "sig").join(features, on="sig", how="inner")
+    given_rows = rows.drop(*(name for name in (*SIGNATURE, "hash") if name not in on))
     lines = engine.cache(
-        rows.join(keyed, on=list(SIGNATURE), how="inner").drop(
-            *(name for name in SIGNATURE if name != "payer")
-        )
+        given_rows.join(keyed, on=on, how="inner").drop(*(n for n in on if n != "payer"))
     )
     context = engine.cache(claim_context(lines.filter(c("in_claim")), plan, engine.packs))
     full, bare = row_findings(lines, diagnoses, context, hits, flags, claim_flags, plan, engine)

@@ -122,6 +122,13 @@ class _DuckDB:
         # a plain hash aggregate)
         return nw.from_native(frame.to_native().distinct())  # type: ignore[no-any-return]
 
+    def hashed(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFrame[Any]:
+        relation = frame.to_native()
+        quoted = ", ".join(f'"{name}"' for name in columns)
+        # (DuckDB's hash is unsigned: the top bit goes, to fit a BIGINT)
+        out = relation.query("t", f"SELECT *, CAST(hash({quoted}) >> 1 AS BIGINT) AS hash FROM t")
+        return nw.from_native(out)  # type: ignore[no-any-return]
+
     def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
         relation = frame.to_native()
         return [

@@ -77,6 +77,13 @@ class _Polars:
     def unique(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         return frame.unique()
 
+    def hashed(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFrame[Any]:
+        native = frame.to_native()
+        # (polars hashes are unsigned: the top bit goes, so that every engine keeps it
+        # in a signed 64-bit column)
+        digest = (pl.struct(*columns).hash() // 2).cast(pl.Int64)
+        return nw.from_native(native.with_columns(digest.alias("hash")))  # type: ignore[no-any-return]
+
     def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
         native = frame.to_native()
         return list(native.select(pl.col(column).unique()).collect().to_series().to_list())

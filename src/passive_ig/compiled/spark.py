@@ -134,6 +134,18 @@ class _Spark:
         self.session.catalog.add_table(name, columns)
         return _lazy(self.session.table(name))
 
+    def hashed(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFrame[Any]:
+        functions, _ = _modules(frame)
+        native = frame.to_native()
+        # Spark's xxhash64 (64 bits); sqlframe has only hash, DuckDB's, unsigned: its top
+        # bit goes, to fit a bigint
+        xxhash64 = getattr(functions, "xxhash64", None)
+        if xxhash64 is not None:
+            digest = xxhash64(*columns)
+        else:
+            digest = functions.shiftRight(functions.hash(*columns), 1).cast("bigint")
+        return _lazy(native.withColumn("hash", digest))
+
     def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
         return [row[0] for row in frame.select(column).unique().to_native().collect()]
 
