@@ -208,7 +208,7 @@ class Plan:
         )
         """The ``code_id`` of Q2052, the home infusion services code (-1: not in the data)."""
         self.described, self.key_sizes = _described(self, registry)
-        """What a finding says (``rule``, ``severity``, ``message``, ``sources``), by one
+        """What a finding says (``payer``, ``rule``, ``severity``, ``message``, ``sources``), by one
         integer ``key`` of its payer, rule, code and the record it enforces; and the
         sizes that make a finding's key: ``((pidx * ranks + rank) * codes + code_id + 1)
         * records + ckey``."""
@@ -389,7 +389,7 @@ def _described(plan: Plan, registry: Registry) -> tuple[dict[str, list[Any]], tu
     records = max(keyed_cites["ckey"], default=0) + 1
     ranks = max(table["rank"]) + 1
     out: dict[str, list[Any]] = {
-        name: [] for name in ("key", "rule", "severity", "message", "sources")
+        name: [] for name in ("key", "payer", "rule", "severity", "message", "sources")
     }
     rules = list(
         zip(
@@ -413,6 +413,7 @@ def _described(plan: Plan, registry: Registry) -> tuple[dict[str, list[Any]], tu
                 for ckey, chosen_sources in choices:
                     key = ((payer_index * ranks + rank) * codes + code_id + 1) * records + ckey
                     out["key"].append(key)
+                    out["payer"].append(payer)
                     out["rule"].append(rule)
                     out["severity"].append(severity)
                     out["message"].append(message)

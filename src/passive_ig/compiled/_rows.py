@@ -17,8 +17,11 @@ from ._rules import RANK, Backend, feature
 
 __all__ = ["IDENTITY", "Engine", "claim_context", "row_findings"]
 
-IDENTITY = ("row", "claim_id", "line_id", "payer", "pidx", "code_id")
-"""What a finding keeps of its line."""
+IDENTITY = ("row", "claim", "pidx", "code_id")
+"""What a finding keeps of its line: its row, its claim's key (the row of the claim's
+first line: an integer to join on, where the claim id is text; null for a line alone),
+its payer's and code's places in the plan. The claim id, line id and payer are joined
+in once, at the end."""
 
 NO_DAY = dt.date(1, 1, 1)
 """The day key of an undated line, so that undated lines of a claim share a day, as
@@ -34,6 +37,23 @@ class Engine(Backend, Protocol):
 
     def unique(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         """The distinct rows of ``frame``, in no order."""
+        ...
+
+    keeps_order: bool
+    """Whether a frame keeps the order of its rows through :meth:`lookup` and
+    :meth:`identify` (polars): the findings are sorted while they are a few integers
+    wide. Where it does not (SQL), they are sorted last."""
+
+    def lookup(
+        self, frame: nw.LazyFrame[Any], table: nw.LazyFrame[Any], on: str
+    ) -> nw.LazyFrame[Any]:
+        """``frame`` with the other columns of ``table`` (one row per ``on``; nulls where
+        none), in ``frame``'s order where the engine :attr:`keeps_order`."""
+        ...
+
+    def identify(self, frame: nw.LazyFrame[Any], prepared: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        """``frame`` with the ``claim_id`` and ``line_id`` of its ``row`` in ``prepared``,
+        in ``frame``'s order where the engine :attr:`keeps_order`."""
         ...
 
     def hashed(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> nw.LazyFrame[Any]:
@@ -94,22 +114,22 @@ def row_findings(
 
     if "code.unknown" in chosen:
         found = rows.filter(c("f:code.unknown"))
-        known = context.filter(c("any_known")).select("claim_id")
+        known = context.filter(c("any_known")).select("claim")
         out.append(_emit(found.filter(~c("in_claim")), "code.unknown", "code"))
         out.append(
             _emit(
-                found.filter(c("in_claim")).join(known, on="claim_id", how="semi"),
+                found.filter(c("in_claim")).join(known, on="claim", how="semi"),
                 "code.unknown",
                 "code",
             )
         )
     for rule in sorted(chosen & _AUTHORIZATION):
         found = rows.filter(c(f"f:{rule}"))
-        authorized = context.filter(c("authorized")).select("claim_id")
+        authorized = context.filter(c("authorized")).select("claim")
         out.append(_emit(found.filter(~c("in_claim")), rule, "code"))
         out.append(
             _emit(
-                found.filter(c("in_claim")).join(authorized, on="claim_id", how="anti"),
+                found.filter(c("in_claim")).join(authorized, on="claim", how="anti"),
                 rule,
                 "code",
             )
@@ -117,7 +137,7 @@ def row_findings(
     wastage_rules = sorted(chosen & {"medicare.jw-required", "medicare.jw-jz-required"})
     if wastage_rules:
         wastage = engine.unique(
-            claims.filter(c("known") & c("has_JW")).select("claim_id", "code_id", "dkey")
+            claims.filter(c("known") & c("has_JW")).select("claim", "code_id", "dkey")
         )
         for rule in wastage_rules:
             found = rows.filter(c(f"f:{rule}"))
@@ -125,7 +145,7 @@ def row_findings(
             out.append(
                 _emit(
                     found.filter(c("in_claim")).join(
-                        wastage, on=["claim_id", "code_id", "dkey"], how="anti"
+                        wastage, on=["claim", "code_id", "dkey"], how="anti"
                     ),
                     rule,
                     "modifiers",
@@ -149,8 +169,8 @@ _AUTHORIZATION = frozenset(
 
 
 def claim_context(claims: Frame, plan: Plan, packed: bool) -> Frame:
-    """What is claim-wide, one row per claim, from one group-by: what the claim rules
-    read, the claim's first row (``start``) and whether its rows are ``together``."""
+    """What is claim-wide, one row per claim (``claim``, its key), from one group-by:
+    what the claim rules read, and whether its rows are ``together``."""
     c = feature(packed)
     service = plan.home_services_id
     return (
@@ -161,9 +181,8 @@ def claim_context(claims: Frame, plan: Plan, packed: bool) -> Frame:
             linked=nw.when(c("is_product") & c("has_admin_links")).then(c("code_id")),
             given=c("pa_raw").str.strip_chars().str.len_chars().fill_null(0) > 0,
         )
-        .group_by("claim_id")
+        .group_by("claim")
         .agg(
-            c("row").min().alias("start"),
             (c("row").max() - c("row").min() + 1 == c("row").count()).alias("together"),
             c("known").max().alias("any_known"),
             c("outside").max().alias("any_outside"),
@@ -323,12 +342,12 @@ def _claim_rules(
         # the administration codes that fit are those linked to any product of the claim:
         # most claims bill one product code (lowest == highest), looked up directly
         linked = context.filter(~c("linked_low").is_null()).select(
-            "claim_id", "linked_low", "linked_high"
+            "claim", "linked_low", "linked_high"
         )
         admins = (
             claims.filter(c("is_admin") & c(f"g:{rule}"))
             .select(*IDENTITY, c("code_id").alias("admin_id"))
-            .join(linked, on="claim_id", how="inner")
+            .join(linked, on="claim", how="inner")
         )
         fits = engine.table(plan.fits, {"product_id": "int", "admin_id": "int"})
         single = admins.filter(c("linked_low") == c("linked_high")).with_columns(
@@ -340,12 +359,12 @@ def _claim_rules(
         several = admins.filter(c("linked_low") != c("linked_high"))
         products = engine.unique(
             claims.filter(c("is_product") & c("has_admin_links"))
-            .join(engine.unique(several.select("claim_id")), on="claim_id", how="semi")
-            .select("claim_id", c("code_id").alias("product_id"))
+            .join(engine.unique(several.select("claim")), on="claim", how="semi")
+            .select("claim", c("code_id").alias("product_id"))
         )
         fitting = engine.unique(
-            several.select("row", "claim_id", "admin_id")
-            .join(products, on="claim_id", how="inner")
+            several.select("row", "claim", "admin_id")
+            .join(products, on="claim", how="inner")
             .join(fits, on=["product_id", "admin_id"], how="semi")
             .select("row")
         )
@@ -354,33 +373,31 @@ def _claim_rules(
     if rule in chosen:
         asked = claims.filter(c("em") & ~c("has_25") & c(f"g:{rule}"))
         # (only the claims of the few E/M lines without 25 are looked at)
-        their = engine.unique(asked.select("claim_id"))
+        their = engine.unique(asked.select("claim"))
         days = engine.unique(
-            claims.filter(c("is_admin"))
-            .join(their, on="claim_id", how="semi")
-            .select("claim_id", "dkey")
+            claims.filter(c("is_admin")).join(their, on="claim", how="semi").select("claim", "dkey")
         )
-        out.append(_emit(asked.join(days, on=["claim_id", "dkey"], how="semi"), rule, "modifiers"))
+        out.append(_emit(asked.join(days, on=["claim", "dkey"], how="semi"), rule, "modifiers"))
     rule = "medicare.home-ivig-same-place"
     if rule in chosen:
         both = context.filter(~c("first_service").is_null() & c("any_drug"))
         service = plan.home_services_id
         keyed = (
             claims.filter((c("code_id") == service) | c("home_drug"))
-            .join(both.select("claim_id"), on="claim_id", how="semi")
+            .join(both.select("claim"), on="claim", how="semi")
             .with_columns(
                 place_key=nw.coalesce(c("pos"), nw.lit("-")),
                 is_service=c("code_id") == service,
             )
         )
-        per_place = keyed.group_by("claim_id", "place_key").agg(
+        per_place = keyed.group_by("claim", "place_key").agg(
             c("is_service").max().alias("s"), c("home_drug").max().alias("d")
         )
         differ = (
-            per_place.group_by("claim_id")
+            per_place.group_by("claim")
             .agg((c("s") != c("d")).max().alias("differ"))
             .filter(c("differ"))
         )
-        first = both.join(differ, on="claim_id", how="semi").select(c("first_service").alias("row"))
+        first = both.join(differ, on="claim", how="semi").select(c("first_service").alias("row"))
         out.append(at_row(first, rule, "place_of_service"))
     return out

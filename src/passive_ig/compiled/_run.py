@@ -71,8 +71,7 @@ columns is ever null."""
 
 ROW_COLUMNS = (
     "row",
-    "claim_id",
-    "line_id",
+    "claim",
     "units",
     "dose",
     "disc",
@@ -181,6 +180,7 @@ def run(
                 fl=packed,
                 dkey=nw.coalesce(c("day"), nw.lit(NO_DAY)),
                 in_claim=facts["in_claim"],
+                claim=nw.when(facts["in_claim"]).then(c("row").min().over("claim_id")),
                 code_key=nw.coalesce(c("code_raw"), nw.lit(NULL_TEXT)),
                 pos_key=nw.coalesce(c("pos_raw"), nw.lit(NULL_TEXT)),
             ).select(*ROW_COLUMNS, *SIGNATURE),
@@ -195,14 +195,12 @@ def run(
     # a join on one integer, where the distinct signatures have distinct hashes (all but
     # always); on the signature's own columns where two share one
     if len(set(sig_columns["hash"])) == len(keys):
-        on, kept = ["hash"], ["hash", "payer"]
+        on = ["hash"]
     else:
-        on, kept = list(SIGNATURE), list(SIGNATURE)
-    keyed = signatures.select(*kept, "sig").join(features, on="sig", how="inner")
+        on = list(SIGNATURE)
+    keyed = signatures.select(*on, "sig").join(features, on="sig", how="inner")
     given_rows = rows.drop(*(name for name in (*SIGNATURE, "hash") if name not in on))
-    lines = engine.cache(
-        given_rows.join(keyed, on=on, how="inner").drop(*(n for n in on if n != "payer"))
-    )
+    lines = engine.cache(given_rows.join(keyed, on=on, how="inner").drop(*on))
     context = engine.cache(claim_context(lines.filter(c("in_claim")), plan, engine.packs))
     full, bare = row_findings(lines, diagnoses, context, hits, flags, claim_flags, plan, engine)
     parts = list(full)
@@ -216,37 +214,47 @@ def run(
     found = engine.concat(parts)
     described = engine.table(
         plan.described,
-        {"key": "int", "rule": "cat", "severity": "cat", "message": "cat", "sources": "list[cat]"},
+        {
+            "key": "int",
+            "payer": "str",
+            "rule": "cat",
+            "severity": "cat",
+            "message": "cat",
+            "sources": "list[cat]",
+        },
     )
     ranks, codes, records = plan.key_sizes
     key = ((c("pidx") * ranks + c("rank")) * codes + c("code_id") + 1) * records + c("ckey")
-    found = (
-        _renumbered(found, lines, context, engine)
-        .with_columns(key=key)
-        .join(described, on="key", how="left")
-    )
+    # one integer to sort by: the line, then the rule's place, then the position the
+    # finding is about (a modifier's or a diagnosis'; past 1023, ties keep no order)
+    places = 1 << len(RANK).bit_length()
+    order = (c("row") * places + c("rank")) * 1024 + nw.min_horizontal(c("at"), nw.lit(1023))
+    found = _renumbered(found, lines, context, engine).with_columns(key=key, order=order)
+    if engine.keeps_order:  # sorted while the findings are a few integers wide
+        found = found.sort("order")
+    # what a finding says, its payer, and its line's ids: looked up once, on integers
+    found = engine.identify(engine.lookup(found, described, "key"), prepared)
     compiled = found.with_columns(
-        path=nw.when(c("claim_id").is_null())
+        path=nw.when(c("claim").is_null())
         .then(c("rel_path"))
         .otherwise(
             nw.concat_str(nw.lit("lines["), c("line").cast(nw.String), nw.lit("]."), c("rel_path"))
         ),
         suggestion=nw.lit(None, nw.String),
     )
-    out = compiled.select(*OUTPUT_COLUMNS, "rank", "at")
-    if refused is not None:
-        out = engine.concat([out, refused])
+    out = compiled.select(*OUTPUT_COLUMNS, "order")
+    extra = [] if refused is None else [refused.with_columns(order=order)]
     if plan.fallback:
         python_rows = _python(given, engine, registry, plan, as_of)
         if python_rows["row"]:
             types = dict(OUTPUT_TYPES, rank="int", at="int")
-            extra = engine.table(python_rows, types).select(*OUTPUT_COLUMNS, "rank", "at")
-            out = engine.concat([out, extra])
-    # one integer to sort by: the line, then the rule's place, then the position the
-    # finding is about (a modifier's or a diagnosis'; past 1023, ties keep no order)
-    ranks = 1 << len(RANK).bit_length()
-    order = (c("row") * ranks + c("rank")) * 1024 + nw.min_horizontal(c("at"), nw.lit(1023))
-    return out.with_columns(order=order).sort("order").select(*OUTPUT_COLUMNS)
+            table = engine.table(python_rows, types).with_columns(order=order)
+            extra.append(table.select(*OUTPUT_COLUMNS, "order"))
+    if extra:
+        out = engine.concat([out, *(part.select(*OUTPUT_COLUMNS, "order") for part in extra)])
+    if extra or not engine.keeps_order:
+        out = out.sort("order")
+    return out.select(*OUTPUT_COLUMNS)
 
 
 def _unchecked(
@@ -302,32 +310,27 @@ def _renumbered(
     engine: Engine,
 ) -> nw.LazyFrame[Any]:
     """The findings with ``line``, the place of their line in its claim (null for a line
-    alone): its row less its claim's first row, when the claim's rows are together in
+    alone): its row less its claim's key, the claim's first row, when its rows are together in
     the table, as readers and exports give them (the claim context says); counted one
     by one for the claims whose rows are apart (usually none)."""
     c = nw.col
-    starts = context.select("claim_id", "start")
-    found = (
-        found.join(starts, on="claim_id", how="left")
-        .with_columns(line=c("row") - c("start"))
-        .drop("start")
-    )
-    apart = context.filter(~c("together")).select("claim_id")
-    if not engine.rows(apart.head(1), ("claim_id",)):
+    found = found.with_columns(line=c("row") - c("claim"))
+    apart = context.filter(~c("together")).select("claim")
+    if not engine.rows(apart.head(1), ("claim",)):
         return found
     scattered = engine.rows(
-        lines.join(apart, on="claim_id", how="semi").select("row", "claim_id"), ("row", "claim_id")
+        lines.join(apart, on="claim", how="semi").select("row", "claim"), ("row", "claim")
     )
-    places: dict[str, int] = {}
+    places: dict[int, int] = {}
     counted: dict[str, list[int]] = {"row": [], "counted": []}
     for item in sorted(scattered, key=lambda item: item["row"]):
-        place = places.get(item["claim_id"], 0)
-        places[item["claim_id"]] = place + 1
+        place = places.get(item["claim"], 0)
+        places[item["claim"]] = place + 1
         counted["row"].append(item["row"])
         counted["counted"].append(place)
     table = engine.table(counted, {"row": "int", "counted": "int"})
     return (
-        found.join(table, on="row", how="left")
+        engine.lookup(found, table, "row")
         .with_columns(line=nw.coalesce(c("counted"), c("line")))
         .drop("counted")
     )

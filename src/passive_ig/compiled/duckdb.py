@@ -68,6 +68,15 @@ def _literal(value: Any, kind: str) -> str:
 
 class _DuckDB:
     packs = True  # each column of a large table costs DuckDB a pass when it is kept
+    keeps_order = False  # (the findings are sorted last)
+
+    def lookup(
+        self, frame: nw.LazyFrame[Any], table: nw.LazyFrame[Any], on: str
+    ) -> nw.LazyFrame[Any]:
+        return frame.join(table, on=on, how="left")
+
+    def identify(self, frame: nw.LazyFrame[Any], prepared: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return frame.join(prepared.select("row", "claim_id", "line_id"), on="row", how="inner")
 
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self.con = connection
@@ -108,7 +117,7 @@ class _DuckDB:
         return nw.from_native(self.con.sql(text))
 
     def share(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        return frame  # reading it again costs DuckDB less than a copy of it
+        return self.cache(frame)
 
     def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         name = f"passive_ig_cache_{next(_NAMES)}"

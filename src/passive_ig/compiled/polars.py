@@ -49,6 +49,23 @@ _TYPES: dict[str, Any] = {
 
 class _Polars:
     packs = False  # columns cost polars little
+    keeps_order = True
+
+    def lookup(
+        self, frame: nw.LazyFrame[Any], table: nw.LazyFrame[Any], on: str
+    ) -> nw.LazyFrame[Any]:
+        native = frame.to_native().join(table.to_native(), on=on, how="left", maintain_order="left")
+        return nw.from_native(native)  # type: ignore[no-any-return]
+
+    def identify(self, frame: nw.LazyFrame[Any], prepared: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        # a prepared frame's rows are numbered by their place (see prepare): each
+        # finding's ids are gathered by its row, with no join
+        found = frame.to_native().collect()
+        ids = prepared.to_native().select("claim_id", "line_id").collect()
+        rows = found.get_column("row")
+        return nw.from_native(  # type: ignore[no-any-return]
+            found.with_columns(ids.get_column(name).gather(rows) for name in ids.columns).lazy()
+        )
 
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
         series = [_series(name, values, types[name]) for name, values in columns.items()]

@@ -69,6 +69,15 @@ class _Spark:
     """The Engine of :mod:`passive_ig.compiled._run` on a Spark session."""
 
     packs = True  # few wide columns: Spark shuffles and sqlframe's SQL stay short
+    keeps_order = False  # (the findings are sorted last)
+
+    def lookup(
+        self, frame: nw.LazyFrame[Any], table: nw.LazyFrame[Any], on: str
+    ) -> nw.LazyFrame[Any]:
+        return frame.join(table, on=on, how="left")
+
+    def identify(self, frame: nw.LazyFrame[Any], prepared: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return frame.join(prepared.select("row", "claim_id", "line_id"), on="row", how="inner")
 
     def __init__(self, session: Any, types: ModuleType) -> None:
         self.session = session
