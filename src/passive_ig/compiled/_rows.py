@@ -170,7 +170,9 @@ _AUTHORIZATION = frozenset(
 
 def claim_context(claims: Frame, plan: Plan, packed: bool) -> Frame:
     """What is claim-wide, one row per claim (``claim``, its key), from one group-by:
-    what the claim rules read, and whether its rows are ``together``."""
+    what the claim rules read (a claim has a product line when ``first_product`` is
+    not null, an administration when ``first_admin`` is not), and whether its rows are
+    ``together``."""
     c = feature(packed)
     service = plan.home_services_id
     return (
@@ -179,17 +181,15 @@ def claim_context(claims: Frame, plan: Plan, packed: bool) -> Frame:
             arow=nw.when(c("is_admin")).then(c("row")),
             srow=nw.when(c("code_id") == service).then(c("row")),
             linked=nw.when(c("is_product") & c("has_admin_links")).then(c("code_id")),
-            given=c("pa_raw").str.strip_chars().str.len_chars().fill_null(0) > 0,
         )
         .group_by("claim")
         .agg(
-            (c("row").max() - c("row").min() + 1 == c("row").count()).alias("together"),
+            c("row").max().alias("last"),
+            c("row").count().alias("count"),
             c("known").max().alias("any_known"),
             c("outside").max().alias("any_outside"),
-            c("given").max().alias("authorized"),
-            c("is_product").max().alias("any_product"),
+            c("pa").max().alias("authorized"),
             c("is_admin_or_home").max().alias("any_admin_or_home"),
-            c("is_admin").max().alias("any_admin"),
             c("linked").min().alias("linked_low"),
             c("linked").max().alias("linked_high"),
             c("home_drug").max().alias("any_drug"),
@@ -197,6 +197,10 @@ def claim_context(claims: Frame, plan: Plan, packed: bool) -> Frame:
             c("arow").min().alias("first_admin"),
             c("srow").min().alias("first_service"),
         )
+        # (a claim's key is its first row: its rows are together when they run from it
+        # to its last row)
+        .with_columns(together=c("last") - c("claim") + 1 == c("count"))
+        .drop("last", "count")
     )
 
 
@@ -254,7 +258,8 @@ def _diagnoses(
         return []
     flags = [f"f:{rule}" for rule in wanted]
     kept = ["m"] if engine.packs else flags
-    items = engine.explode(given.select("row", "cs", "dx"), "dx")
+    # (each line's diagnoses, one row each, made once: four readers below)
+    items = engine.cache(engine.explode(given.select("row", "cs", "dx"), "dx"))
     table = diagnosis_elements(plan, engine.distinct(items, "value"))
     elements = engine.table(
         table,
@@ -286,9 +291,7 @@ def _diagnoses(
         out.append(_bare(listed, "medicare.ncd-250.3", "diagnoses"))
     if "medicare.home-ivig-diagnosis" in wanted:
         home = rows.filter(c("f:medicare.home-ivig-diagnosis")).select("row")
-        theirs = engine.explode(
-            given.join(home, on="row", how="semi").select("row", "cs", "dx"), "dx"
-        )
+        theirs = items.join(home, on="row", how="semi")
         listed = theirs.join(elements.filter(c("pidd")), on=["value", "cs"], how="semi")
         out.append(
             _bare(
@@ -331,11 +334,13 @@ def _claim_rules(
 
     rule = "claim.product-without-administration"
     if rule in chosen:
-        first = context.filter(c("any_product") & ~c("any_admin_or_home"))
+        first = context.filter(~c("first_product").is_null() & ~c("any_admin_or_home"))
         out.append(at_row(first.select(c("first_product").alias("row")), rule, "code"))
     rule = "claim.administration-without-product"
     if rule in chosen:
-        first = context.filter(~c("any_product") & ~c("any_outside") & c("any_admin"))
+        first = context.filter(
+            c("first_product").is_null() & ~c("any_outside") & ~c("first_admin").is_null()
+        )
         out.append(at_row(first.select(c("first_admin").alias("row")), rule, "code"))
     rule = "claim.administration-route-mismatch"
     if rule in chosen:

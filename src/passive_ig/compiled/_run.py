@@ -76,11 +76,12 @@ ROW_COLUMNS = (
     "dose",
     "disc",
     "em",
-    "pa_raw",
+    "pa",
     "dkey",
     "in_claim",
 )
-"""What the rules read of a line besides its signature."""
+"""What the rules read of a line besides its signature (``pa``: the line gives a prior
+authorization, not blank)."""
 
 FLAGS = ("units_null", "frac", "dose_null", "disc_null", "discarded", "has_dx", "in_claim", "em")
 """The bits of ``fl``, lowest first; the bits above them hold the day's interval + 1."""
@@ -181,6 +182,7 @@ def run(
                 dkey=nw.coalesce(c("day"), nw.lit(NO_DAY)),
                 in_claim=facts["in_claim"],
                 claim=nw.when(facts["in_claim"]).then(c("row").min().over("claim_id")),
+                pa=c("pa_raw").str.strip_chars().str.len_chars().fill_null(0) > 0,
                 code_key=nw.coalesce(c("code_raw"), nw.lit(NULL_TEXT)),
                 pos_key=nw.coalesce(c("pos_raw"), nw.lit(NULL_TEXT)),
             ).select(*ROW_COLUMNS, *SIGNATURE),
@@ -194,10 +196,7 @@ def run(
     hits, features, flags, claim_flags = signature_rules(signatures, mods, plan, engine)
     # a join on one integer, where the distinct signatures have distinct hashes (all but
     # always); on the signature's own columns where two share one
-    if len(set(sig_columns["hash"])) == len(keys):
-        on = ["hash"]
-    else:
-        on = list(SIGNATURE)
+    on = ["hash"] if len(set(sig_columns["hash"])) == len(keys) else list(SIGNATURE)
     keyed = signatures.select(*on, "sig").join(features, on="sig", how="inner")
     given_rows = rows.drop(*(name for name in (*SIGNATURE, "hash") if name not in on))
     lines = engine.cache(given_rows.join(keyed, on=on, how="inner").drop(*on))

@@ -264,7 +264,7 @@ def check_duckdb(
     """Check a DuckDB relation, or a Parquet or CSV file, of claim lines; see
     :func:`passive_ig.compiled.check_table`. ``connection`` is the connection the
     relation belongs to (default: DuckDB's default connection); the result is a
-    relation on it."""
+    relation on it, computed when it is read (``.create(name)`` keeps it as a table)."""
     if registry is None:
         from ..registry import registry as default
 
@@ -300,4 +300,4 @@ def check_duckdb(
         notes=notes,
         payer=payer,
     )
-    return engine.cache(out).to_native()  # type: ignore[no-any-return]
+    return out.to_native()  # type: ignore[no-any-return]
