@@ -15,7 +15,7 @@ from ._clean import diagnosis_elements
 from ._plan import Plan
 from ._rules import RANK, Backend, feature
 
-__all__ = ["IDENTITY", "Engine", "claim_context", "row_findings"]
+__all__ = ["IDENTITY", "Engine", "JoinsSortLast", "claim_context", "row_findings"]
 
 IDENTITY = ("row", "claim", "pidx", "code_id")
 """What a finding keeps of its line: its row, its claim's key (the row of the claim's
@@ -64,6 +64,19 @@ class Engine(Backend, Protocol):
 
 
 Frame = nw.LazyFrame[Any]
+
+
+class JoinsSortLast:
+    """:meth:`Engine.lookup` and :meth:`Engine.identify` as plain joins, for the engines
+    whose frames keep no order (SQL): their findings are sorted last."""
+
+    keeps_order = False
+
+    def lookup(self, frame: Frame, table: Frame, on: str) -> Frame:
+        return frame.join(table, on=on, how="left")
+
+    def identify(self, frame: Frame, prepared: Frame) -> Frame:
+        return frame.join(prepared.select("row", "claim_id", "line_id"), on="row", how="inner")
 
 
 def _emit(frame: Frame, rule: str, path: str | nw.Expr, at: nw.Expr | None = None) -> Frame:

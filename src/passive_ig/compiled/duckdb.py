@@ -26,6 +26,7 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
+from ._rows import JoinsSortLast
 from ._run import run
 
 if TYPE_CHECKING:
@@ -66,17 +67,8 @@ def _literal(value: Any, kind: str) -> str:
     return "CAST([" + ", ".join(_literal(item, "str") for item in value) + "] AS VARCHAR[])"
 
 
-class _DuckDB:
+class _DuckDB(JoinsSortLast):
     packs = True  # each column of a large table costs DuckDB a pass when it is kept
-    keeps_order = False  # (the findings are sorted last)
-
-    def lookup(
-        self, frame: nw.LazyFrame[Any], table: nw.LazyFrame[Any], on: str
-    ) -> nw.LazyFrame[Any]:
-        return frame.join(table, on=on, how="left")
-
-    def identify(self, frame: nw.LazyFrame[Any], prepared: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        return frame.join(prepared.select("row", "claim_id", "line_id"), on="row", how="inner")
 
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self.con = connection

@@ -32,6 +32,7 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
+from ._rows import JoinsSortLast
 from ._run import PREPARED, run
 
 if TYPE_CHECKING:
@@ -65,19 +66,10 @@ def _modules(frame: nw.LazyFrame[Any]) -> tuple[ModuleType, Any]:
     return _module(frame, "functions"), _module(frame, "window").Window
 
 
-class _Spark:
+class _Spark(JoinsSortLast):
     """The Engine of :mod:`passive_ig.compiled._run` on a Spark session."""
 
     packs = True  # few wide columns: Spark shuffles and sqlframe's SQL stay short
-    keeps_order = False  # (the findings are sorted last)
-
-    def lookup(
-        self, frame: nw.LazyFrame[Any], table: nw.LazyFrame[Any], on: str
-    ) -> nw.LazyFrame[Any]:
-        return frame.join(table, on=on, how="left")
-
-    def identify(self, frame: nw.LazyFrame[Any], prepared: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        return frame.join(prepared.select("row", "claim_id", "line_id"), on="row", how="inner")
 
     def __init__(self, session: Any, types: ModuleType) -> None:
         self.session = session
