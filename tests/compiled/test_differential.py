@@ -245,6 +245,30 @@ def test_duckdb_finds_what_the_python_checker_finds(
     assert have == want, _diff(want, have)
 
 
+_ONE_CONNECTION = duckdb.connect()
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(rows=tables(), options=selections, as_of=as_ofs)
+def test_checks_on_one_duckdb_connection_each_find_what_the_python_checker_finds(
+    rows: list[dict[str, Any]], options: dict[str, Any], as_of: dt.date | None
+) -> None:
+    # the lookup tables of each selection are made once on a connection and kept for the
+    # checks after: every check here, on one connection, runs on those of its own
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "lines.parquet")
+        _frame(rows).write_parquet(path)
+        found = check_table(path, connection=_ONE_CONNECTION, as_of=as_of, **options)
+        keys = found.select("row, claim_id, line, rule, severity, path").fetchall()
+    have = Counter(tuple(row) for row in keys)
+    want = expected(rows, as_of=as_of, **options)
+    assert have == want, _diff(want, have)
+
+
 @settings(max_examples=10, deadline=None)
 @given(rows=tables())
 def test_a_lazy_frame_gives_a_lazy_frame_of_the_same_findings(rows: list[dict[str, Any]]) -> None:

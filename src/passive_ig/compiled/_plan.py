@@ -9,6 +9,7 @@ that each engine turns into its own table.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -143,12 +144,18 @@ class RulePlan:
         self.codes = rule.codes is not None
 
 
+_TOKENS = itertools.count()
+
+
 class Plan:
     """What one selection runs on one registry's data, and the tables it reads."""
 
     def __init__(self, registry: Registry, selection: Selection) -> None:
         self.registry = registry
         self.selection = selection
+        self.token = next(_TOKENS)
+        """This plan's number, never given to another: what an engine keeps the plan's
+        lookup tables under (see :meth:`passive_ig.compiled._rules.Backend.kept`)."""
         payers = [payer.id for payer in registry.payers]
         self.payer_ids: list[str] = payers
         """The data's payers, in order: a line's ``pidx`` is its payer's place here."""

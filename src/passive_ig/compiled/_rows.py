@@ -320,7 +320,11 @@ def _diagnoses(
             .select("row", "cleaned")
             .join(asked, on="row", how="inner")
         )
-        complete = engine.table(plan.complete_table, {"pc": "int", "cleaned": "str"})
+        complete = engine.kept(
+            (plan.token, "complete_table"),
+            lambda: plan.complete_table,
+            {"pc": "int", "cleaned": "str"},
+        )
         named = valid.join(complete, on=["pc", "cleaned"], how="semi").select("row")
         given_rows = engine.unique(valid.select("row"))
         out.append(
@@ -367,7 +371,9 @@ def _claim_rules(
             .select(*IDENTITY, c("code_id").alias("admin_id"))
             .join(linked, on="claim", how="inner")
         )
-        fits = engine.table(plan.fits, {"product_id": "int", "admin_id": "int"})
+        fits = engine.kept(
+            (plan.token, "fits"), lambda: plan.fits, {"product_id": "int", "admin_id": "int"}
+        )
         single = admins.filter(c("linked_low") == c("linked_high")).with_columns(
             product_id=c("linked_low")
         )

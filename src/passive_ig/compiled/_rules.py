@@ -22,6 +22,7 @@ backend's (see :class:`Backend`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -65,6 +66,18 @@ class Backend(Protocol):
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
         """A lookup table from Python columns; types are ``"str"``, ``"bool"``,
         ``"int"``, ``"float"``, ``"date"``, ``"list[str]"`` or ``"list[int]"``."""
+        ...
+
+    def kept(
+        self,
+        key: tuple[int, str],
+        columns: Callable[[], dict[str, list[Any]]],
+        types: dict[str, str],
+    ) -> nw.LazyFrame[Any]:
+        """A lookup table of a plan's data (``key``: the plan's token and the table's
+        name), made by :meth:`table` the first time and kept, where the engine can keep
+        it, for the later checks of the same plan: on polars for the process, on DuckDB
+        for the connection."""
         ...
 
     packs: bool
@@ -149,10 +162,13 @@ def _code_type(name: str) -> str:
 
 def _prepare(signatures: nw.LazyFrame[Any], plan: Plan, backend: Backend) -> nw.LazyFrame[Any]:
     """The signatures with every column the rules read, from the lookup tables."""
-    t = backend.table
-    codes = t(plan.codes, {name: _code_type(name) for name in plan.codes})
+
+    def t(name: str, types: dict[str, str]) -> nw.LazyFrame[Any]:
+        return backend.kept((plan.token, name), lambda: dict(getattr(plan, name)), types)
+
+    codes = t("codes", {name: _code_type(name) for name in plan.codes})
     payer_codes = t(
-        plan.payer_codes,
+        "payer_codes",
         {
             "payer": "str",
             "code": "str",
@@ -164,8 +180,8 @@ def _prepare(signatures: nw.LazyFrame[Any], plan: Plan, backend: Backend) -> nw.
             "soc_na": "bool",
         },
     )
-    pcs = t(plan.pcs, {"payer": "str", "code": "str", "pc": "int"})
-    places = t(dict(plan.places), {"pos": "str", "place_home": "bool"})
+    pcs = t("pcs", {"payer": "str", "code": "str", "pc": "int"})
+    places = t("places", {"pos": "str", "place_home": "bool"})
     lines = signatures.join(codes, on="code", how="left").with_columns(
         known=~nw.col("kind").is_null()
     )
@@ -340,7 +356,7 @@ def signature_rules(
             flags[f"f:{rule.id}"] = cond
         else:
             settled[rule.id] = (cond, path)
-    hits.extend(_unfold(lines, ("sig",), settled, backend))
+    hits.extend(_unfold(lines, ("sig",), settled, backend, plan.token))
     claim_flags: dict[str, nw.Expr] = {}
     for rule in plan.rules.values():
         if rule.kind.value == "claim":
@@ -390,6 +406,7 @@ def _unfold(
     keys: tuple[str, ...],
     rules: dict[str, tuple[nw.Expr, str]],
     backend: Backend,
+    token: int,
 ) -> list[nw.LazyFrame[Any]]:
     """The findings of several rules on ``frame``, ``(*keys, rank, rel_path, at)``, in a
     few operations however many the rules: each row's answers become the bits of an
@@ -404,12 +421,14 @@ def _unfold(
         mask: nw.Expr = nw.lit(0, nw.Int64)
         for index, rule_id in enumerate(chunk):
             mask = mask + rules[rule_id][0].cast(nw.Int64) * (1 << index)
-        table = backend.table(
-            {
-                "weight": [1 << index for index in range(len(chunk))],
-                "rank": [RANK[rule_id] for rule_id in chunk],
-                "rel_path": [rules[rule_id][1] for rule_id in chunk],
-            },
+        columns: dict[str, list[Any]] = {
+            "weight": [1 << index for index in range(len(chunk))],
+            "rank": [RANK[rule_id] for rule_id in chunk],
+            "rel_path": [rules[rule_id][1] for rule_id in chunk],
+        }
+        table = backend.kept(
+            (token, f"unfold {keys}: " + " ".join(chunk)),
+            functools.partial(dict, columns),
             {"weight": "int", "rank": "int", "rel_path": "str"},
         )
         answers = frame.select(*keys, mask.alias("answers")).filter(c("answers") != 0)
@@ -443,8 +462,9 @@ def _hits(
 def _site_of_care(lines: nw.LazyFrame[Any], plan: Plan, backend: Backend) -> nw.LazyFrame[Any]:
     rule = plan.rules["payer.site-of-care"]
     c = nw.col
-    soc = backend.table(
-        plan.site_of_care,
+    soc = backend.kept(
+        (plan.token, "site_of_care"),
+        lambda: plan.site_of_care,
         {
             "payer": "str",
             "code": "str",
@@ -493,8 +513,9 @@ def _modifier_findings(
     wanted = [rule_id for rule_id in _MODIFIER_RULES if plan.has(rule_id)]
     if not wanted:
         return []
-    modifiers = backend.table(
-        plan.modifiers,
+    modifiers = backend.kept(
+        (plan.token, "modifiers"),
+        lambda: plan.modifiers,
         {
             "payer": "str",
             "mod": "str",
@@ -504,12 +525,16 @@ def _modifier_findings(
             "m_in_scope": "bool",
         },
     )
-    modifier_codes = backend.table(
-        plan.modifier_codes, {"mod": "str", "code": "str", "not_on": "bool", "not_for": "bool"}
+    modifier_codes = backend.kept(
+        (plan.token, "modifier_codes"),
+        lambda: plan.modifier_codes,
+        {"mod": "str", "code": "str", "not_on": "bool", "not_for": "bool"},
     )
     codes = list(dict.fromkeys(plan.modifiers["mod"]))  # the data's modifiers, in order
-    present = backend.table(
-        {"mod": codes, "m_index": list(range(1, len(codes) + 1))}, {"mod": "str", "m_index": "int"}
+    present = backend.kept(
+        (plan.token, "present"),
+        lambda: {"mod": codes, "m_index": list(range(1, len(codes) + 1))},
+        {"mod": "str", "m_index": "int"},
     ).with_columns(m_known=nw.lit(True))
     line_cols = lines.select(
         "sig",
@@ -559,10 +584,14 @@ def _modifier_findings(
             .otherwise(nw.lit(0, nw.Int64))
             .alias("ckey"),
         )
-        for found in _unfold(atoms, ("sig", "pos", "m_index"), each, backend)
+        for found in _unfold(atoms, ("sig", "pos", "m_index"), each, backend, plan.token)
     ]
     if "modifier.not-together" in wanted:
-        pairs = backend.table(plan.pairs, {"mod_a": "str", "mod_b": "str", "payer": "str"})
+        pairs = backend.kept(
+            (plan.token, "pairs"),
+            lambda: plan.pairs,
+            {"mod_a": "str", "mod_b": "str", "payer": "str"},
+        )
         distinct = atoms.filter(c("first") & c(_gated("modifier.not-together"))).select(
             "sig", "payer", "mod"
         )

@@ -211,8 +211,9 @@ def run(
             .select(*IDENTITY, "rank", "rel_path", "at", "ckey")
         )
     found = engine.concat(parts)
-    described = engine.table(
-        plan.described,
+    described = engine.kept(
+        (plan.token, "described"),
+        lambda: plan.described,
         {
             "key": "int",
             "payer": "str",

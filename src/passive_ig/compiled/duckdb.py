@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -67,6 +68,12 @@ def _literal(value: Any, kind: str) -> str:
     return "CAST([" + ", ".join(_literal(item, "str") for item in value) + "] AS VARCHAR[])"
 
 
+_KEPT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[tuple[int, str], str]] = (
+    weakref.WeakKeyDictionary()
+)
+"""The plans' lookup tables each connection holds (see ``Backend.kept``)."""
+
+
 class _DuckDB(JoinsSortLast):
     packs = True  # each column of a large table costs DuckDB a pass when it is kept
 
@@ -88,6 +95,21 @@ class _DuckDB(JoinsSortLast):
         self.con.execute(
             f"CREATE TEMP TABLE {name} AS SELECT {select}", [columns[n] for n in names]
         )
+        return nw.from_native(self.con.table(name))
+
+    def kept(
+        self,
+        key: tuple[int, str],
+        columns: Callable[[], dict[str, list[Any]]],
+        types: dict[str, str],
+    ) -> nw.LazyFrame[Any]:
+        # the names of the temporary tables made on this connection (names, not
+        # relations: a relation would keep its connection alive)
+        names = _KEPT.setdefault(self.con, {})
+        name = names.get(key)
+        if name is None:
+            table = self.table(columns(), types)
+            name = names[key] = table.to_native().alias
         return nw.from_native(self.con.table(name))
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:

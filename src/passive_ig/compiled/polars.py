@@ -19,7 +19,7 @@ kind of frame of findings out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
@@ -47,6 +47,11 @@ _TYPES: dict[str, Any] = {
 }
 
 
+_KEPT: dict[tuple[int, str], nw.LazyFrame[Any]] = {}
+"""The plans' lookup tables, made once in a process (see ``Backend.kept``)."""
+_KEEP = 256
+
+
 class _Polars:
     packs = False  # columns cost polars little
     keeps_order = True
@@ -70,6 +75,19 @@ class _Polars:
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
         series = [_series(name, values, types[name]) for name, values in columns.items()]
         return nw.from_native(pl.DataFrame(series).lazy())
+
+    def kept(
+        self,
+        key: tuple[int, str],
+        columns: Callable[[], dict[str, list[Any]]],
+        types: dict[str, str],
+    ) -> nw.LazyFrame[Any]:
+        frame = _KEPT.get(key)
+        if frame is None:
+            if len(_KEPT) >= _KEEP:  # (the tables of plans made long ago go first)
+                del _KEPT[next(iter(_KEPT))]
+            frame = _KEPT[key] = self.table(columns(), types)
+        return frame
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
         native = frame.to_native()

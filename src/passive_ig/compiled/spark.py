@@ -23,7 +23,7 @@ import datetime as dt
 import difflib
 import functools
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -98,6 +98,14 @@ class _Spark(JoinsSortLast):
             # sqlframe writes the rows into the SQL of every query that reads them
             return self.cache(frame)
         return frame
+
+    def kept(
+        self,
+        key: tuple[int, str],
+        columns: Callable[[], dict[str, list[Any]]],
+        types: dict[str, str],
+    ) -> nw.LazyFrame[Any]:
+        return self.table(columns(), types)  # (made again for each check)
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
         functions, _ = _modules(frame)
