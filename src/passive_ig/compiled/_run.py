@@ -229,7 +229,11 @@ def run(
     # finding is about (a modifier's or a diagnosis'; past 1023, ties keep no order)
     places = 1 << len(RANK).bit_length()
     order = (c("row") * places + c("rank")) * 1024 + nw.min_horizontal(c("at"), nw.lit(1023))
-    found = _renumbered(found, lines, context, engine).with_columns(key=key, order=order)
+    found = (
+        _renumbered(found, lines, context, engine)
+        .with_columns(key=key, order=order)
+        .select("row", "claim", "line", "rel_path", "key", "order")
+    )
     if engine.keeps_order:  # sorted while the findings are a few integers wide
         found = found.sort("order")
     # what a finding says, its payer, and its line's ids: looked up once, on integers
