@@ -41,9 +41,9 @@ def _line(row: dict[str, Any]) -> ClaimLine:
     )
 
 
-UNCITED = frozenset({"modifier.not-together"})
-"""The rule whose compiled findings cite their rule's sources alone (the Python
-checker's cite one of the two modifiers' records, picked by their order on the line)."""
+UNCITED: frozenset[str] = frozenset()
+"""The rules whose compiled findings cite other sources than the Python checker's
+(none)."""
 
 
 def _cited(key: Key, sources: Any, with_sources: bool) -> Key | None:

@@ -277,6 +277,30 @@ def test_a_lazy_frame_gives_a_lazy_frame_of_the_same_findings(rows: list[dict[st
     assert got(lazy.collect()) == expected(rows, notes=True)
 
 
+def test_two_modifiers_that_must_not_go_together_cite_the_record_the_python_checker_cites() -> None:
+    # which of the two modifiers' records a finding cites can turn on their order on the
+    # line: both orders, for each pair the data holds, for a payer of each scope
+    pairs = [("JW", "JZ"), ("JA", "JB")]
+    rows = [
+        dict.fromkeys(COLUMNS)
+        | {
+            "code": code,
+            "modifiers": list(order),
+            "units": 10,
+            "date_of_service": dt.date(2024, 5, 2),
+            "payer": payer,
+        }
+        for first, second in pairs
+        for order in ((first, second), (second, first))
+        for payer in ("Medicare", "Aetna")
+        for code in ("J1459", "J1561")
+    ]
+    want = expected(rows, with_sources=True, select=["modifier.not-together"])
+    have = got(check_table(_frame(rows), select=["modifier.not-together"]), with_sources=True)
+    assert want  # the pairs are found
+    assert have == want, _diff(want, have)
+
+
 def test_every_rule_has_a_compiled_form_or_says_it_falls_back() -> None:
     assert {rule.id for rule in RULES} <= COMPILED_RULES
     assert fallback_rules(notes=True) == ()

@@ -47,11 +47,10 @@ columns of :data:`FINDING_COLUMNS`: ``row`` (the line's position in the table, f
 ``path`` (as :class:`~passive_ig.answers.Finding` has it: ``lines[1].modifiers[0]``),
 ``suggestion`` and ``sources`` (a list of source ids). The message is the rule's
 title and the suggestion is null. The sources are those the rule rests on
-(:func:`passive_ig.rules.describe`) and, for a finding that enforces a record of its
-line's code (the code itself, its billing unit, the payer's policy or
-prior-authorization entry for it), that record's, as the Python checker cites them
-(a test holds them equal); the findings of the modifier rules and of
-``payer.site-of-care`` cite their rule's sources alone.
+(:func:`passive_ig.rules.describe`) and, for a finding that enforces a record (the
+line's code, its billing unit, the payer's policy or prior-authorization entry for
+it, a modifier, a site-of-care rule of the policy), that record's, as the Python
+checker cites them (a test holds them equal for every rule).
 
 A line whose payer passive_ig does not know, or that has none (no ``payer`` value and
 no ``payer`` argument), is not checked: it gets one row of its own, severity

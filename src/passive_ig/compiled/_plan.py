@@ -220,9 +220,10 @@ class Plan:
         sizes that make a finding's key: ``((pidx * ranks + rank) * codes + code_id + 1)
         * records + ckey``."""
         self.pairs = {
-            "mod_a": [a for (a, _b, _p) in self.pair_scopes],
-            "mod_b": [b for (_a, b, _p) in self.pair_scopes],
-            "payer": [p for (_a, _b, p) in self.pair_scopes],
+            "mod_a": [a for (a, _b, _p, _w) in self.pair_scopes],
+            "mod_b": [b for (_a, b, _p, _w) in self.pair_scopes],
+            "payer": [p for (_a, _b, p, _w) in self.pair_scopes],
+            "pick": [w for (_a, _b, _p, w) in self.pair_scopes],
         }
 
     def has(self, rule_id: str) -> bool:
@@ -320,8 +321,7 @@ def _cites(registry: Registry, payers: list[str], chosen: set[str]) -> dict[str,
 
 MODIFIER_CITED = ("modifier.not-on-code", "modifier.not-for-code", "modifier.not-effective")
 """The modifier rules whose findings cite the record of the modifier they are about
-(``modifier.not-together`` picks one of two records by the order of the line's
-modifiers, and cites its rule's sources alone here)."""
+(``modifier.not-together`` cites one of its two modifiers' records: see :func:`_pairs`)."""
 
 
 def _keyed_cites(registry: Registry, payers: list[str], chosen: set[str]) -> dict[str, list[Any]]:
@@ -348,7 +348,7 @@ def _keyed_cites(registry: Registry, payers: list[str], chosen: set[str]) -> dic
         table["cited"].append(cited)
 
     for payer_id in payers:
-        for rule_id in MODIFIER_CITED:
+        for rule_id in (*MODIFIER_CITED, "modifier.not-together"):
             if rule_id not in chosen:
                 continue
             for index, record in enumerate(registry.modifiers, start=1):
@@ -595,10 +595,16 @@ def _modifier_code_table(registry: Registry) -> dict[str, list[Any]]:
     return table
 
 
-def _pairs(registry: Registry, payers: list[str]) -> tuple[list[tuple[str, str, str]], bool]:
-    """The pairs of modifiers that must not go together, each as (a, b, payer) with
-    a < b, for each payer whose findings keep it; and whether some pair's record
-    depends on the order of the line's modifiers (then the rule is not compiled)."""
+def _pairs(registry: Registry, payers: list[str]) -> tuple[list[tuple[str, str, str, str]], bool]:
+    """The pairs of modifiers that must not go together, each as (a, b, payer, pick)
+    with a < b, for each payer whose findings keep it; and whether some pair's record
+    depends on the order of the line's modifiers in a way no table says (then the rule
+    is not compiled).
+
+    ``pick`` is whose record a finding cites, as the Python checker picks it: of the
+    records that name the other modifier, one for every payer before one limited to
+    some, and between two alike the one whose modifier comes first on the line:
+    ``"a"``, ``"b"``, or ``"first"`` (the line says)."""
     records: dict[str, Modifier] = {record.code: record for record in registry.modifiers}
     sides: dict[tuple[str, str], list[Modifier]] = {}
     for first, record in records.items():
@@ -606,19 +612,22 @@ def _pairs(registry: Registry, payers: list[str]) -> tuple[list[tuple[str, str, 
             if second != first:
                 key = (min(first, second), max(first, second))
                 sides.setdefault(key, []).append(record)
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[str, str, str, str]] = []
     ambiguous = False
     for (a, b), found in sides.items():
         scopes = [scope_of(record) for record in found]
         if any(scope is None for scope in scopes):
             kept: frozenset[str] | None = None
+            found = [record for record, scope in zip(found, scopes, strict=True) if scope is None]
         else:
             distinct = set(scopes)
             if len(distinct) > 1:
                 ambiguous = True
                 continue
             kept = scopes[0]
-        out.extend((a, b, payer) for payer in payers if kept is None or payer in kept)
+        pick = found[0].code if len(found) == 1 else None
+        which = "first" if pick is None else ("a" if pick == a else "b")
+        out.extend((a, b, payer, which) for payer in payers if kept is None or payer in kept)
     return out, ambiguous
 
 

@@ -590,22 +590,32 @@ def _modifier_findings(
         pairs = backend.kept(
             (plan.token, "pairs"),
             lambda: plan.pairs,
-            {"mod_a": "str", "mod_b": "str", "payer": "str"},
+            {"mod_a": "str", "mod_b": "str", "payer": "str", "pick": "str"},
         )
         distinct = atoms.filter(c("first") & c(_gated("modifier.not-together"))).select(
-            "sig", "payer", "mod"
+            "sig", "payer", "mod", "pos", "m_index"
         )
-        left = distinct.select("sig", "payer", c("mod").alias("mod_a"))
-        right = distinct.select("sig", c("mod").alias("mod_b"))
+        left = distinct.select(
+            "sig",
+            "payer",
+            c("mod").alias("mod_a"),
+            c("pos").alias("pos_a"),
+            c("m_index").alias("m_a"),
+        )
+        right = distinct.select(
+            "sig", c("mod").alias("mod_b"), c("pos").alias("pos_b"), c("m_index").alias("m_b")
+        )
         both = left.join(right, on="sig", how="inner").filter(c("mod_a") < c("mod_b"))
         hit = both.join(pairs, on=["mod_a", "mod_b", "payer"], how="inner")
+        # the record cited: the pair's own pick, else the modifier first on the line
+        a_first = (c("pick") == "a") | ((c("pick") == "first") & (c("pos_a") < c("pos_b")))
         out.append(
             hit.select(
                 "sig",
                 nw.lit(RANK["modifier.not-together"], nw.Int64).alias("rank"),
                 nw.lit("modifiers").alias("rel_path"),
                 nw.lit(0, nw.Int64).alias("at"),
-                nw.lit(0, nw.Int64).alias("ckey"),
+                nw.when(a_first).then(c("m_a")).otherwise(c("m_b")).alias("ckey"),
             )
         )
     return out
