@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from oracle import COLUMNS, Key, expected, got
 
 from passive_ig import registry
+from passive_ig.claims import ClaimLine
 from passive_ig.compiled import COMPILED_RULES, check_table, fallback_rules
 from passive_ig.compiled._plan import plan_for
 from passive_ig.errors import UnknownPayerError
@@ -296,9 +297,34 @@ def test_two_modifiers_that_must_not_go_together_cite_the_record_the_python_chec
         for code in ("J1459", "J1561")
     ]
     want = expected(rows, with_sources=True, select=["modifier.not-together"])
-    have = got(check_table(_frame(rows), select=["modifier.not-together"]), with_sources=True)
+    found = check_table(_frame(rows), select=["modifier.not-together"])
+    have = got(found, with_sources=True)
     assert want  # the pairs are found
     assert have == want, _diff(want, have)
+
+
+def test_two_pairs_on_one_line_come_in_the_python_checkers_order() -> None:
+    row = dict.fromkeys(COLUMNS) | {
+        "code": "J1561",
+        "modifiers": ["JB", "JZ", "JW", "JA"],
+        "units": 10,
+        "dose_mg": 5000.0,
+        "date_of_service": dt.date(2024, 5, 2),
+        "payer": "Medicare",
+    }
+    line = ClaimLine(
+        code="J1561",
+        modifiers=("JB", "JZ", "JW", "JA"),
+        units=10,
+        dose_mg=5000.0,
+        date_of_service=dt.date(2024, 5, 2),
+    )
+    report = registry.check(line, payer="Medicare", select=["modifier.not-together"])
+    found = check_table(_frame([row]), select=["modifier.not-together"])
+    assert found["sources"].to_list() == [
+        [source.id for source in finding.sources] for finding in report.findings
+    ]
+    assert len(report.findings) == 2
 
 
 def test_every_rule_has_a_compiled_form_or_says_it_falls_back() -> None:

@@ -21,7 +21,8 @@ what the line must give) is generated from its declaration. Each distinct code,
 modifier, place and diagnosis text is cleaned once, by the library's own validators.
 The answers are joined back to the lines; what a signature cannot settle (units
 against the amount, the diagnoses, anything that reads the claim) is finished on the
-lines, with one group-by over ``claim_id`` for what is claim-wide.
+lines, with one group-by over the claims for what is claim-wide (a claim keyed by its
+first row, an integer).
 
 **The same findings.** A test (``tests/compiled``) generates claim tables with
 hypothesis (every payer, days on both sides of every dated rule and record, broken

@@ -219,11 +219,9 @@ class Plan:
         integer ``key`` of its payer, rule, code and the record it enforces; and the
         sizes that make a finding's key: ``((pidx * ranks + rank) * codes + code_id + 1)
         * records + ckey``."""
+        names = ("mod_a", "mod_b", "payer", "pick", "a_names", "b_names")
         self.pairs = {
-            "mod_a": [a for (a, _b, _p, _w) in self.pair_scopes],
-            "mod_b": [b for (_a, b, _p, _w) in self.pair_scopes],
-            "payer": [p for (_a, _b, p, _w) in self.pair_scopes],
-            "pick": [w for (_a, _b, _p, w) in self.pair_scopes],
+            name: [pair[index] for pair in self.pair_scopes] for index, name in enumerate(names)
         }
 
     def has(self, rule_id: str) -> bool:
@@ -287,8 +285,8 @@ CITED: dict[str, Any] = {
 }
 """The rules whose findings enforce a record of the line's code, and that record (as
 each rule's Python function picks it): their findings cite its sources too. The
-findings of the modifier rules and of ``payer.site-of-care`` cite their rule's sources
-alone (the record they enforce is a modifier's or a site-of-care rule's)."""
+modifier rules' findings cite the record of their modifier (:data:`MODIFIER_CITED`,
+:func:`_pairs`), and ``payer.site-of-care``'s the site-of-care rule it enforces."""
 
 
 def _cites(registry: Registry, payers: list[str], chosen: set[str]) -> dict[str, list[Any]]:
@@ -595,7 +593,9 @@ def _modifier_code_table(registry: Registry) -> dict[str, list[Any]]:
     return table
 
 
-def _pairs(registry: Registry, payers: list[str]) -> tuple[list[tuple[str, str, str, str]], bool]:
+def _pairs(
+    registry: Registry, payers: list[str]
+) -> tuple[list[tuple[str, str, str, str, bool, bool]], bool]:
     """The pairs of modifiers that must not go together, each as (a, b, payer, pick)
     with a < b, for each payer whose findings keep it; and whether some pair's record
     depends on the order of the line's modifiers in a way no table says (then the rule
@@ -604,7 +604,9 @@ def _pairs(registry: Registry, payers: list[str]) -> tuple[list[tuple[str, str, 
     ``pick`` is whose record a finding cites, as the Python checker picks it: of the
     records that name the other modifier, one for every payer before one limited to
     some, and between two alike the one whose modifier comes first on the line:
-    ``"a"``, ``"b"``, or ``"first"`` (the line says)."""
+    ``"a"``, ``"b"``, or ``"first"`` (the line says). The two flags say whether a's
+    record names b and b's names a: the Python checker lists the pair where the first
+    of those comes on the line."""
     records: dict[str, Modifier] = {record.code: record for record in registry.modifiers}
     sides: dict[tuple[str, str], list[Modifier]] = {}
     for first, record in records.items():
@@ -612,9 +614,10 @@ def _pairs(registry: Registry, payers: list[str]) -> tuple[list[tuple[str, str, 
             if second != first:
                 key = (min(first, second), max(first, second))
                 sides.setdefault(key, []).append(record)
-    out: list[tuple[str, str, str, str]] = []
+    out: list[tuple[str, str, str, str, bool, bool]] = []
     ambiguous = False
     for (a, b), found in sides.items():
+        a_names, b_names = (any(record.code == side for record in found) for side in (a, b))
         scopes = [scope_of(record) for record in found]
         if any(scope is None for scope in scopes):
             kept: frozenset[str] | None = None
@@ -627,7 +630,11 @@ def _pairs(registry: Registry, payers: list[str]) -> tuple[list[tuple[str, str, 
             kept = scopes[0]
         pick = found[0].code if len(found) == 1 else None
         which = "first" if pick is None else ("a" if pick == a else "b")
-        out.extend((a, b, payer, which) for payer in payers if kept is None or payer in kept)
+        out.extend(
+            (a, b, payer, which, a_names, b_names)
+            for payer in payers
+            if kept is None or payer in kept
+        )
     return out, ambiguous
 
 

@@ -99,8 +99,9 @@ class Backend(Protocol):
         ...
 
     def share(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        """``frame``, read two or three times: computed once where that is cheaper than
-        computing it again (polars), as it is where a copy costs more (DuckDB)."""
+        """``frame``, the lines with their keys, read two or three times: computed once
+        where that is cheaper than computing it again (polars, DuckDB: the claims' keys
+        come from a window over all the lines), or left to be read again (Spark)."""
         ...
 
 
@@ -387,7 +388,7 @@ def signature_rules(
             nw.lit("").alias("rel_path"),
             nw.lit(0, nw.Int64).alias("at"),
             nw.lit(0, nw.Int64).alias("ckey"),
-        ).filter(nw.lit(False))
+        ).filter(nw.col("sig") < 0)  # (no signature's: none)
     return found, features, list(flags), list(claim_flags)
 
 
@@ -590,7 +591,14 @@ def _modifier_findings(
         pairs = backend.kept(
             (plan.token, "pairs"),
             lambda: plan.pairs,
-            {"mod_a": "str", "mod_b": "str", "payer": "str", "pick": "str"},
+            {
+                "mod_a": "str",
+                "mod_b": "str",
+                "payer": "str",
+                "pick": "str",
+                "a_names": "bool",
+                "b_names": "bool",
+            },
         )
         distinct = atoms.filter(c("first") & c(_gated("modifier.not-together"))).select(
             "sig", "payer", "mod", "pos", "m_index"
@@ -614,7 +622,13 @@ def _modifier_findings(
                 "sig",
                 nw.lit(RANK["modifier.not-together"], nw.Int64).alias("rank"),
                 nw.lit("modifiers").alias("rel_path"),
-                nw.lit(0, nw.Int64).alias("at"),
+                # (listed where the first modifier whose record names the other is)
+                nw.when(c("a_names") & c("b_names"))
+                .then(nw.min_horizontal(c("pos_a"), c("pos_b")))
+                .when(c("a_names"))
+                .then(c("pos_a"))
+                .otherwise(c("pos_b"))
+                .alias("at"),
                 nw.when(a_first).then(c("m_a")).otherwise(c("m_b")).alias("ckey"),
             )
         )

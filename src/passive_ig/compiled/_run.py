@@ -299,6 +299,8 @@ def _unchecked(
 def _payer_ids(payers: dict[str | None, str]) -> nw.Expr:
     """Each row's payer id, from the few distinct payer texts a table gives."""
     raw = nw.col("payer_raw")
+    if not payers:  # no row's payer is one passive_ig knows
+        return nw.lit(None, nw.String)
     if all(text == payer for text, payer in payers.items()):
         return raw
     expr: Any = nw

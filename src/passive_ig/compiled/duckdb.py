@@ -79,6 +79,18 @@ class _DuckDB(JoinsSortLast):
 
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self.con = connection
+        self.made: list[str] = []
+        """The temporary tables this check made, dropped when its findings are kept."""
+
+    def finish(self, frame: nw.LazyFrame[Any]) -> duckdb.DuckDBPyRelation:
+        """The findings, kept as a table of their own, and the check's other tables
+        dropped: the result reads neither them nor the user's file again."""
+        self.cache(frame)
+        name = self.made.pop()
+        for table in reversed(self.made):
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+        self.made.clear()
+        return self.con.table(name)
 
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
         # each column goes in as one list parameter, and unnest zips them into rows: far
@@ -95,6 +107,7 @@ class _DuckDB(JoinsSortLast):
         self.con.execute(
             f"CREATE TEMP TABLE {name} AS SELECT {select}", [columns[n] for n in names]
         )
+        self.made.append(name)
         return nw.from_native(self.con.table(name))
 
     def kept(
@@ -107,10 +120,15 @@ class _DuckDB(JoinsSortLast):
         # relations: a relation would keep its connection alive)
         names = _KEPT.setdefault(self.con, {})
         name = names.get(key)
-        if name is None:
-            table = self.table(columns(), types)
-            name = names[key] = table.to_native().alias
-        return nw.from_native(self.con.table(name))
+        if name is not None:
+            try:
+                return nw.from_native(self.con.table(name))
+            except duckdb.CatalogException:  # dropped, or made in a transaction rolled back
+                pass
+        table = self.table(columns(), types)
+        name = names[key] = table.to_native().alias
+        self.made.remove(name)  # kept for the checks after this one
+        return table
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
         relation = frame.to_native()
@@ -138,6 +156,7 @@ class _DuckDB(JoinsSortLast):
         frame.to_native().create_view(name + "_view")
         self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_view")
         self.con.execute(f"DROP VIEW {name}_view")
+        self.made.append(name)
         return nw.from_native(self.con.table(name))
 
     def unique(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
@@ -227,16 +246,28 @@ def _optional(name: str, types: dict[str, str], kind: str) -> str:
     return f'CAST("{name}" AS {kind})'
 
 
-def prepare(relation: duckdb.DuckDBPyRelation, payer: str | None) -> duckdb.DuckDBPyRelation:
-    """The relation's lines in the columns the compiled rules read."""
+def prepare(
+    relation: duckdb.DuckDBPyRelation,
+    payer: str | None,
+    *,
+    numbered: bool = False,
+    files: bool = False,
+) -> duckdb.DuckDBPyRelation:
+    """The relation's lines in the columns the compiled rules read. ``numbered``: its
+    ``file_row_number`` numbers its rows (one Parquet file, read by this module);
+    ``files``: several files read by this module, numbered file by file, in the order
+    of their names; otherwise the rows are numbered in the order the relation gives
+    them."""
     types = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
     if "code" not in types:
         raise InvalidInputError(
             list(types), "a table with a 'code' column (and any of the others)", what="claim lines"
         )
     row = "CAST(row_number() OVER () - 1 AS BIGINT)"
-    if "file_row_number" in types:
+    if numbered:
         row = "CAST(file_row_number AS BIGINT)"
+    elif "filename" in types and "file_row_number" in types and files:
+        row = "CAST(row_number() OVER (ORDER BY filename, file_row_number) - 1 AS BIGINT)"
     payer_sql = "CAST(NULL AS VARCHAR)" if payer is None else _literal(payer, "str")
     if "payer" in types:
         payer_sql = f"coalesce(CAST(payer AS VARCHAR), {payer_sql})"
@@ -278,17 +309,21 @@ def check_duckdb(
     """Check a DuckDB relation, or a Parquet or CSV file, of claim lines; see
     :func:`passive_ig.compiled.check_table`. ``connection`` is the connection the
     relation belongs to (default: DuckDB's default connection); the result is a
-    relation on it, computed when it is read (``.create(name)`` keeps it as a table)."""
+    relation on it, over a temporary table of the findings: the file or relation checked
+    is not read again."""
     if registry is None:
         from ..registry import registry as default
 
         registry = default
     con = connection if connection is not None else duckdb.default_connection()
+    numbered = False
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         if path.lower().endswith((".parquet", ".pq")):
-            # the file's own row numbers: the same on every read, so nothing is copied
-            relation = con.read_parquet(path, file_row_number=True)
+            # one file's own row numbers are the same on every read: nothing is copied
+            # (several files' start again at 0 in each: they are numbered once, in order)
+            numbered = not any(mark in path for mark in "*?[{")
+            relation = con.read_parquet(path, file_row_number=True, filename=not numbered)
         elif path.lower().endswith((".csv", ".csv.gz", ".tsv", ".txt")):
             relation = con.read_csv(path, dtype={"place_of_service": "VARCHAR"})
         else:
@@ -300,8 +335,9 @@ def check_duckdb(
             source, "a DuckDB relation, or the path of a Parquet or CSV file", what="claim lines"
         )
     engine = _DuckDB(con)
-    prepared = nw.from_native(prepare(relation, payer))
-    if "file_row_number" not in relation.columns:  # numbered by reading: numbered once
+    files = isinstance(source, (str, os.PathLike)) and not numbered
+    prepared = nw.from_native(prepare(relation, payer, numbered=numbered, files=files))
+    if not numbered:  # numbered by reading: numbered once
         prepared = engine.cache(prepared)
     out = run(
         prepared,
@@ -314,4 +350,4 @@ def check_duckdb(
         notes=notes,
         payer=payer,
     )
-    return out.to_native()  # type: ignore[no-any-return]
+    return engine.finish(out)

@@ -19,6 +19,7 @@ kind of frame of findings out.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,7 @@ _TYPES: dict[str, Any] = {
 _KEPT: dict[tuple[int, str], nw.LazyFrame[Any]] = {}
 """The plans' lookup tables, made once in a process (see ``Backend.kept``)."""
 _KEEP = 256
+_KEEPING = threading.Lock()
 
 
 class _Polars:
@@ -93,12 +95,13 @@ class _Polars:
         columns: Callable[[], dict[str, list[Any]]],
         types: dict[str, str],
     ) -> nw.LazyFrame[Any]:
-        frame = _KEPT.get(key)
-        if frame is None:
-            if len(_KEPT) >= _KEEP:  # (the tables of plans made long ago go first)
-                del _KEPT[next(iter(_KEPT))]
-            frame = _KEPT[key] = self.table(columns(), types)
-        return frame
+        with _KEEPING:
+            frame = _KEPT.get(key)
+            if frame is None:
+                if len(_KEPT) >= _KEEP:  # (the tables of plans made long ago go first)
+                    del _KEPT[next(iter(_KEPT))]
+                frame = _KEPT[key] = self.table(columns(), types)
+            return frame
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
         native = frame.to_native()
@@ -237,11 +240,16 @@ def check_polars(
         from ..registry import registry as default
 
         registry = default
+    engine = _Polars()
     lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
     prepared = nw.from_native(prepare(lazy, payer))
+    if not isinstance(frame, pl.DataFrame):
+        # a LazyFrame may give its rows in another order each time it is collected (a
+        # join, a unique): collected once, so that a row number means one line
+        prepared = engine.cache(prepared)
     out = run(
         prepared,
-        _Polars(),
+        engine,
         registry,
         as_of=as_of,
         select=select,
