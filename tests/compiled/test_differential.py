@@ -355,6 +355,12 @@ def test_a_rule_without_a_compiled_form_runs_through_the_python_checker(
     assert got(found) == expected(rows)
 
 
+def _colliding(self: Any, frame: Any, columns: tuple[str, ...]) -> Any:
+    import narwhals as nw
+
+    return frame.with_columns(hash=nw.lit(0, nw.Int64))
+
+
 @settings(max_examples=10, deadline=None)
 @given(rows=tables())
 def test_signatures_that_share_a_hash_are_told_apart_by_their_own_columns(
@@ -364,14 +370,26 @@ def test_signatures_that_share_a_hash_are_told_apart_by_their_own_columns(
     # signatures of the table have distinct hashes: here every hash is 0
     from passive_ig.compiled import polars as engine
 
-    def colliding(self: Any, frame: Any, columns: tuple[str, ...]) -> Any:
-        import narwhals as nw
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine._Polars, "hashed", _colliding)
+        have = got(check_table(_frame(rows), notes=True))
+    assert have == expected(rows, notes=True), _diff(expected(rows, notes=True), have)
 
-        return frame.with_columns(hash=nw.lit(0, nw.Int64))
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(rows=tables())
+def test_signatures_that_share_a_hash_are_told_apart_on_duckdb_too(
+    rows: list[dict[str, Any]],
+) -> None:
+    from passive_ig.compiled import duckdb as engine
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine._Polars, "hashed", colliding)
-        have = got(check_table(_frame(rows), notes=True))
+        patch.setattr(engine._DuckDB, "hashed", _colliding)
+        have = _duckdb_keys(rows, notes=True)
     assert have == expected(rows, notes=True), _diff(expected(rows, notes=True), have)
 
 
