@@ -368,19 +368,40 @@ def _representative(breakpoints: tuple[dt.date, ...], bucket: int) -> dt.date | 
 def _signatures(
     keys: list[dict[str, Any]], plan: Plan
 ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-    """The table of distinct signatures, cleaned, and their modifiers, one row each."""
+    """The table of distinct signatures, cleaned, and their modifiers, one row each
+    (made column by column: a few thousand signatures, each read once)."""
     clean = cleaning(plan)
-    names = list(_SIGNATURE_TYPES)
-    table: dict[str, list[Any]] = {name: [] for name in names}
+    column = {name: [key[name] for key in keys] for name in (*SIGNATURE, "hash")}
+    codes_raw = [None if text == NULL_TEXT else text for text in column["code_key"]]
+    places_raw = [None if text == NULL_TEXT else text for text in column["pos_key"]]
+    codes = [clean(validate_code, text) for text in codes_raw]
+    places = [
+        None if text is None else clean(validate_place_of_service, text) for text in places_raw
+    ]
+    packed = column["fl"]
+    payer_index = {payer: index for index, payer in enumerate(plan.payer_ids)}
+    table: dict[str, list[Any]] = {
+        "sig": list(range(len(keys))),
+        **column,
+        **{name: [bool(value >> bit & 1) for value in packed] for bit, name in enumerate(FLAGS)},
+        "code": codes,
+        "code_bad": [code is None for code in codes],
+        "pos": places,
+        "pos_bad": [
+            raw is not None and pos is None for raw, pos in zip(places_raw, places, strict=True)
+        ],
+        "has_pos_raw": [raw is not None for raw in places_raw],
+        "has_mods_raw": [bool(values) for values in column["mods"]],
+        "day": [_representative(plan.breakpoints, (value >> len(FLAGS)) - 1) for value in packed],
+        "pidx": [payer_index[payer] for payer in column["payer"]],
+    }
+    table["has_dx_raw"] = table["has_dx"]
+    table["has_units"] = [not null for null in table["units_null"]]
     mods: dict[str, list[Any]] = {"sig": [], "pos": [], "mod": [], "first": []}
-    for sig, key in enumerate(keys):
-        code_raw = None if key["code_key"] == NULL_TEXT else key["code_key"]
-        pos_raw = None if key["pos_key"] == NULL_TEXT else key["pos_key"]
-        code = clean(validate_code, code_raw)
-        pos = clean(validate_place_of_service, pos_raw) if pos_raw is not None else None
+    asked: dict[str, list[bool]] = {modifier: [] for modifier in ASKED}
+    for sig, values in enumerate(column["mods"]):
         seen: set[str] = set()
-        values = key["mods"] or ()
-        for position, value in enumerate(values):
+        for position, value in enumerate(values or ()):
             if value is None:  # a null item of a list column is no modifier (and is skipped)
                 continue
             modifier = clean(validate_modifier, value)
@@ -390,29 +411,11 @@ def _signatures(
             mods["first"].append(modifier is not None and modifier not in seen)
             if modifier is not None:
                 seen.add(modifier)
-        row = dict(key)
-        packed = key["fl"]
-        for bit, name in enumerate(FLAGS):
-            row[name] = bool(packed >> bit & 1)
-        bucket = (packed >> len(FLAGS)) - 1
-        row.update(
-            sig=sig,
-            code=code,
-            code_bad=code is None,
-            pos=pos,
-            pos_bad=pos_raw is not None and pos is None,
-            has_pos_raw=pos_raw is not None,
-            has_mods_raw=bool(values),
-            has_dx_raw=row["has_dx"],
-            has_units=not row["units_null"],
-            day=_representative(plan.breakpoints, bucket),
-            pidx=plan.payer_ids.index(key["payer"]),
-        )
         for modifier in ASKED:
-            row[f"has_{modifier}"] = modifier in seen
-        for name in names:
-            table[name].append(row[name])
-    return table, mods
+            asked[modifier].append(modifier in seen)
+    for modifier in ASKED:
+        table[f"has_{modifier}"] = asked[modifier]
+    return {name: table[name] for name in _SIGNATURE_TYPES}, mods
 
 
 def _python(
