@@ -31,7 +31,17 @@ import narwhals as nw
 from ..rules import RULES
 from ._plan import HOME_SERVICES, MODIFIER_CITED, Plan, RulePlan, ok_column
 
-__all__ = ["ASKED", "BITS", "PARTS", "RANK", "Backend", "feature", "signature_rules"]
+__all__ = [
+    "ASKED",
+    "BITS",
+    "PARTS",
+    "RANK",
+    "Backend",
+    "Columns",
+    "Key",
+    "feature",
+    "signature_rules",
+]
 
 RANK: dict[str, int] = {rule.id: rank for rank, rule in enumerate(RULES)}
 """Each rule's place in :data:`passive_ig.rules.RULES`: a finding carries it (a small
@@ -60,6 +70,13 @@ signature they give a flag (``f:<rule>``, the rest of the condition holds), and 
 rows finish them (see :mod:`passive_ig.compiled._rows`)."""
 
 
+Key = tuple[int, str]
+"""A kept lookup table's key: its plan's token and its name (see :meth:`Backend.kept`)."""
+
+Columns = Callable[[], dict[str, list[Any]]]
+"""What makes a kept lookup table's columns, called only when the table is made."""
+
+
 class Backend(Protocol):
     """What an engine gives the compiled rules."""
 
@@ -68,12 +85,7 @@ class Backend(Protocol):
         ``"int"``, ``"float"``, ``"date"``, ``"list[str]"`` or ``"list[int]"``."""
         ...
 
-    def kept(
-        self,
-        key: tuple[int, str],
-        columns: Callable[[], dict[str, list[Any]]],
-        types: dict[str, str],
-    ) -> nw.LazyFrame[Any]:
+    def kept(self, key: Key, columns: Columns, types: dict[str, str]) -> nw.LazyFrame[Any]:
         """A lookup table of a plan's data (``key``: the plan's token and the table's
         name), made by :meth:`table` the first time and kept, where the engine can keep
         it, for the later checks of the same plan: on polars for the process, on DuckDB

@@ -19,7 +19,7 @@ import datetime as dt
 import itertools
 import os
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -28,6 +28,7 @@ import narwhals as nw
 from ..answers import Severity
 from ..errors import InvalidInputError
 from ._rows import JoinsSortLast
+from ._rules import Columns, Key
 from ._run import run
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def _literal(value: Any, kind: str) -> str:
     return "CAST([" + ", ".join(_literal(item, "str") for item in value) + "] AS VARCHAR[])"
 
 
-_KEPT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[tuple[int, str], str]] = (
+_KEPT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[Key, str]] = (
     weakref.WeakKeyDictionary()
 )
 """The plans' lookup tables each connection holds (see ``Backend.kept``)."""
@@ -110,12 +111,7 @@ class _DuckDB(JoinsSortLast):
         self.made.append(name)
         return nw.from_native(self.con.table(name))
 
-    def kept(
-        self,
-        key: tuple[int, str],
-        columns: Callable[[], dict[str, list[Any]]],
-        types: dict[str, str],
-    ) -> nw.LazyFrame[Any]:
+    def kept(self, key: Key, columns: Columns, types: dict[str, str]) -> nw.LazyFrame[Any]:
         # the names of the temporary tables made on this connection (names, not
         # relations: a relation would keep its connection alive)
         names = _KEPT.setdefault(self.con, {})

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
@@ -28,6 +28,7 @@ import polars as pl
 
 from ..answers import Severity
 from ..errors import InvalidInputError
+from ._rules import Columns, Key
 from ._run import run
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ _TYPES: dict[str, Any] = {
 }
 
 
-_KEPT: dict[tuple[int, str], nw.LazyFrame[Any]] = {}
+_KEPT: dict[Key, nw.LazyFrame[Any]] = {}
 """The plans' lookup tables, made once in a process (see ``Backend.kept``)."""
 _KEEP = 256
 _KEEPING = threading.Lock()
@@ -89,12 +90,7 @@ class _Polars:
         series = [_series(name, values, types[name]) for name, values in columns.items()]
         return nw.from_native(pl.DataFrame(series).lazy())
 
-    def kept(
-        self,
-        key: tuple[int, str],
-        columns: Callable[[], dict[str, list[Any]]],
-        types: dict[str, str],
-    ) -> nw.LazyFrame[Any]:
+    def kept(self, key: Key, columns: Columns, types: dict[str, str]) -> nw.LazyFrame[Any]:
         with _KEEPING:
             frame = _KEPT.get(key)
             if frame is None:

@@ -23,7 +23,7 @@ import datetime as dt
 import difflib
 import functools
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ import narwhals as nw
 from ..answers import Severity
 from ..errors import InvalidInputError
 from ._rows import JoinsSortLast
+from ._rules import Columns, Key
 from ._run import PREPARED, run
 
 if TYPE_CHECKING:
@@ -99,12 +100,7 @@ class _Spark(JoinsSortLast):
             return self.cache(frame)
         return frame
 
-    def kept(
-        self,
-        key: tuple[int, str],
-        columns: Callable[[], dict[str, list[Any]]],
-        types: dict[str, str],
-    ) -> nw.LazyFrame[Any]:
+    def kept(self, key: Key, columns: Columns, types: dict[str, str]) -> nw.LazyFrame[Any]:
         return self.table(columns(), types)  # (made again for each check)
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
