@@ -88,8 +88,10 @@ class _DuckDB(JoinsSortLast):
         dropped: the result reads neither them nor the user's file again."""
         self.cache(frame)
         name = self.made.pop()
-        for table in reversed(self.made):
-            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+        if self.made:  # (one statement: each costs DuckDB's Python API a bind)
+            self.con.execute(
+                "; ".join(f"DROP TABLE IF EXISTS {table}" for table in reversed(self.made))
+            )
         self.made.clear()
         return self.con.table(name)
 
@@ -149,9 +151,7 @@ class _DuckDB(JoinsSortLast):
 
     def cache(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         name = f"passive_ig_cache_{next(_NAMES)}"
-        frame.to_native().create_view(name + "_view")
-        self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_view")
-        self.con.execute(f"DROP VIEW {name}_view")
+        self.con.execute(f"CREATE TEMP TABLE {name} AS {frame.to_native().sql_query()}")
         self.made.append(name)
         return nw.from_native(self.con.table(name))
 
