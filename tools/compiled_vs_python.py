@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections import Counter
 from typing import Any
 
@@ -38,6 +39,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="+")
     parser.add_argument("--payer", default="Medicare", help="for claims that name none")
+    parser.add_argument(
+        "--engine",
+        choices=("polars", "duckdb"),
+        default="polars",
+        help="the compiled path's engine (duckdb: the lines go in as a Parquet file)",
+    )
     args = parser.parse_args()
 
     import polars as pl
@@ -84,9 +91,19 @@ def main() -> int:
             python.update(finding.rule for finding in report.findings)
         else:
             unchecked += 1
-    found = check_table(pl.DataFrame(rows, infer_schema_length=None))
-    compiled: Counter[str] = Counter(rule for rule in found["rule"].to_list() if rule is not None)
-    refused = found.filter(pl.col("rule").is_null()).height
+    table = pl.DataFrame(rows, infer_schema_length=None)
+    if args.engine == "duckdb":
+        import duckdb
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "lines.parquet")
+            table.write_parquet(path)
+            relation = check_table(path, connection=duckdb.connect())
+            rules = [rule for (rule,) in relation.select("rule").fetchall()]
+    else:
+        rules = check_table(table)["rule"].to_list()
+    compiled: Counter[str] = Counter(rule for rule in rules if rule is not None)
+    refused = sum(rule is None for rule in rules)
     print(f"{len(claims):,} claims, {len(rows):,} lines")
     print(f"not checked: check_many {unchecked:,} claims; compiled {refused:,} lines (error rows)")
     for rule in sorted(set(python) | set(compiled)):
