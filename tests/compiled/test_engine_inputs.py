@@ -1,7 +1,7 @@
 """The compiled path on the inputs users give it that the generated tables do not: a
 LazyFrame whose rows come in another order on each collect, several Parquet files at
 once, a DuckDB connection whose transaction was rolled back, a selection of claim rules
-only, a table none of whose payers passive_ig knows."""
+only, a table none of whose payers passive_ig knows, checks in several threads."""
 
 from __future__ import annotations
 
@@ -139,3 +139,23 @@ def test_a_table_none_of_whose_payers_is_known_gives_one_error_row_each(
     )
     found = _found(table, engine, tmp_path, "row, rule, severity, path")
     assert found == [(0, None, "error", "payer"), (1, None, "error", "payer")]
+
+
+def test_checks_in_threads_give_what_each_gives_alone() -> None:
+    # the lookup tables a plan keeps for the process are shared by every thread
+    from concurrent.futures import ThreadPoolExecutor
+
+    table = pl.concat([_two_line_claim(f"c{i}") for i in range(20)])
+    selections: list[dict[str, Any]] = [
+        {},
+        {"notes": True},
+        {"select": ["claim"]},
+        {"select": ["medicare"]},
+        {"min_severity": "error"},
+        {"ignore": ["claim"]},
+    ]
+    alone = [check_table(table, **options).rows() for options in selections]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        runs = [pool.submit(check_table, table, **options) for options in selections * 4]
+        together = [run.result().rows() for run in runs]
+    assert together == alone * 4
