@@ -13,7 +13,7 @@ import narwhals as nw
 
 from ._clean import diagnosis_elements
 from ._plan import Plan
-from ._rules import RANK, Backend, feature
+from ._rules import RANK, Backend, feature, plan_table
 
 __all__ = ["IDENTITY", "Engine", "JoinsSortLast", "claim_context", "row_findings"]
 
@@ -320,11 +320,7 @@ def _diagnoses(
             .select("row", "cleaned")
             .join(asked, on="row", how="inner")
         )
-        complete = engine.kept(
-            (plan.token, "complete_table"),
-            lambda: plan.complete_table,
-            {"pc": "int", "cleaned": "str"},
-        )
+        complete = plan_table(engine, plan, "complete_table", {"pc": "int", "cleaned": "str"})
         named = valid.join(complete, on=["pc", "cleaned"], how="semi").select("row")
         given_rows = engine.unique(valid.select("row"))
         out.append(
@@ -371,9 +367,7 @@ def _claim_rules(
             .select(*IDENTITY, c("code_id").alias("admin_id"))
             .join(linked, on="claim", how="inner")
         )
-        fits = engine.kept(
-            (plan.token, "fits"), lambda: plan.fits, {"product_id": "int", "admin_id": "int"}
-        )
+        fits = plan_table(engine, plan, "fits", {"product_id": "int", "admin_id": "int"})
         single = admins.filter(c("linked_low") == c("linked_high")).with_columns(
             product_id=c("linked_low")
         )

@@ -40,6 +40,7 @@ __all__ = [
     "Columns",
     "Key",
     "feature",
+    "plan_table",
     "signature_rules",
 ]
 
@@ -117,6 +118,12 @@ class Backend(Protocol):
         ...
 
 
+def plan_table(backend: Backend, plan: Plan, name: str, types: dict[str, str]) -> nw.LazyFrame[Any]:
+    """The plan's lookup table ``name`` (an attribute of :class:`Plan`), made once and
+    kept by the engine (see :meth:`Backend.kept`)."""
+    return backend.kept((plan.token, name), lambda: dict(getattr(plan, name)), types)
+
+
 def _in_force(day: nw.Expr, start: dt.date | None, end: dt.date | None) -> nw.Expr:
     """``day`` is null or inside [start, end] (null bounds open)."""
     inside = nw.lit(True)
@@ -176,9 +183,7 @@ def _code_type(name: str) -> str:
 def _prepare(signatures: nw.LazyFrame[Any], plan: Plan, backend: Backend) -> nw.LazyFrame[Any]:
     """The signatures with every column the rules read, from the lookup tables."""
 
-    def t(name: str, types: dict[str, str]) -> nw.LazyFrame[Any]:
-        return backend.kept((plan.token, name), lambda: dict(getattr(plan, name)), types)
-
+    t = functools.partial(plan_table, backend, plan)
     codes = t("codes", {name: _code_type(name) for name in plan.codes})
     payer_codes = t(
         "payer_codes",
@@ -475,9 +480,10 @@ def _hits(
 def _site_of_care(lines: nw.LazyFrame[Any], plan: Plan, backend: Backend) -> nw.LazyFrame[Any]:
     rule = plan.rules["payer.site-of-care"]
     c = nw.col
-    soc = backend.kept(
-        (plan.token, "site_of_care"),
-        lambda: plan.site_of_care,
+    soc = plan_table(
+        backend,
+        plan,
+        "site_of_care",
         {
             "payer": "str",
             "code": "str",
@@ -526,9 +532,10 @@ def _modifier_findings(
     wanted = [rule_id for rule_id in _MODIFIER_RULES if plan.has(rule_id)]
     if not wanted:
         return []
-    modifiers = backend.kept(
-        (plan.token, "modifiers"),
-        lambda: plan.modifiers,
+    modifiers = plan_table(
+        backend,
+        plan,
+        "modifiers",
         {
             "payer": "str",
             "mod": "str",
@@ -538,9 +545,10 @@ def _modifier_findings(
             "m_in_scope": "bool",
         },
     )
-    modifier_codes = backend.kept(
-        (plan.token, "modifier_codes"),
-        lambda: plan.modifier_codes,
+    modifier_codes = plan_table(
+        backend,
+        plan,
+        "modifier_codes",
         {"mod": "str", "code": "str", "not_on": "bool", "not_for": "bool"},
     )
     codes = list(dict.fromkeys(plan.modifiers["mod"]))  # the data's modifiers, in order
@@ -600,9 +608,10 @@ def _modifier_findings(
         for found in _unfold(atoms, ("sig", "pos", "m_index"), each, backend, plan.token)
     ]
     if "modifier.not-together" in wanted:
-        pairs = backend.kept(
-            (plan.token, "pairs"),
-            lambda: plan.pairs,
+        pairs = plan_table(
+            backend,
+            plan,
+            "pairs",
             {
                 "mod_a": "str",
                 "mod_b": "str",

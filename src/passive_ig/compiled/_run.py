@@ -25,7 +25,7 @@ from ..errors import UnknownPayerError
 from ._clean import ICD9, ICD10, NOT_DATED, cleaning
 from ._plan import OUTPUT_COLUMNS, Plan, plan_for
 from ._rows import IDENTITY, NO_DAY, Engine, claim_context, row_findings
-from ._rules import ASKED, RANK, signature_rules
+from ._rules import ASKED, RANK, plan_table, signature_rules
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -211,9 +211,10 @@ def run(
             .select(*IDENTITY, "rank", "rel_path", "at", "ckey")
         )
     found = engine.concat(parts)
-    described = engine.kept(
-        (plan.token, "described"),
-        lambda: plan.described,
+    described = plan_table(
+        engine,
+        plan,
+        "described",
         {
             "key": "int",
             "payer": "str",
