@@ -116,7 +116,7 @@ _SIGNATURE_TYPES = {
 def run(
     prepared: nw.LazyFrame[Any],
     engine: Engine,
-    registry: Registry,
+    registry: Registry | None,
     *,
     as_of: dt.date | None,
     select: Iterable[str] | str | None,
@@ -126,7 +126,12 @@ def run(
     payer: str | None = None,
 ) -> nw.LazyFrame[Any]:
     """The findings table of ``prepared`` (a table with the columns of PREPARED);
-    ``payer`` is the payer argument the rows' payers default to."""
+    ``payer`` is the payer argument the rows' payers default to; ``registry`` defaults
+    to :data:`passive_ig.registry`."""
+    if registry is None:
+        from ..registry import registry as default
+
+        registry = default
     plan = plan_for(registry, select=select, ignore=ignore, min_severity=min_severity, notes=notes)
     c = nw.col
     if payer is not None:

@@ -307,10 +307,6 @@ def check_duckdb(
     relation belongs to (default: DuckDB's default connection); the result is a
     relation on it, over a temporary table of the findings: the file or relation checked
     is not read again."""
-    if registry is None:
-        from ..registry import registry as default
-
-        registry = default
     con = connection if connection is not None else duckdb.default_connection()
     numbered = False
     if isinstance(source, (str, os.PathLike)):

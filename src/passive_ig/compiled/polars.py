@@ -232,10 +232,6 @@ def check_polars(
 
     A DataFrame gives a DataFrame; a LazyFrame gives a LazyFrame (the Python checker's
     part, if any, runs when it is built)."""
-    if registry is None:
-        from ..registry import registry as default
-
-        registry = default
     engine = _Polars()
     lazy = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
     prepared = nw.from_native(prepare(lazy, payer))

@@ -275,10 +275,6 @@ def check_spark(
     come back as a DataFrame of the same session, with the columns of
     :data:`~passive_ig.compiled.FINDING_COLUMNS`. The lines are numbered (``row``) in
     the frame's order; the Python checker's part, if any, runs before it returns."""
-    if registry is None:
-        from ..registry import registry as default
-
-        registry = default
     try:
         lazy = nw.from_native(frame)
     except TypeError:
