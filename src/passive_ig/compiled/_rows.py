@@ -91,18 +91,6 @@ def _emit(frame: Frame, rule: str, path: str | nw.Expr, at: nw.Expr | None = Non
     )
 
 
-def _bare(frame: Frame, rule: str, path: str | nw.Expr, at: nw.Expr | None = None) -> Frame:
-    """The finding of ``rule`` on each row of ``frame``, by row number alone."""
-    path_expr = nw.lit(path) if isinstance(path, str) else path
-    return frame.select(
-        "row",
-        nw.lit(RANK[rule], nw.Int64).alias("rank"),
-        path_expr.alias("rel_path"),
-        (nw.lit(0, nw.Int64) if at is None else at).alias("at"),
-        nw.lit(0, nw.Int64).alias("ckey"),
-    )
-
-
 def row_findings(
     rows: Frame,
     given: Frame,
@@ -112,10 +100,10 @@ def row_findings(
     claim_flags: list[str],
     plan: Plan,
     engine: Engine,
-) -> tuple[list[Frame], list[Frame]]:
-    """The findings of the rows, in parts: those with their line's identity,
-    ``(*IDENTITY, rank, rel_path, at, ckey)``, and bare ones, ``(row, rank, rel_path, at,
-    ckey)`` (``ckey``: the record a finding enforces, see :attr:`Plan.described`)."""
+) -> list[Frame]:
+    """The findings of the rows, in parts, each with its line's identity:
+    ``(*IDENTITY, rank, rel_path, at, ckey)`` (``ckey``: the record a finding enforces,
+    see :attr:`Plan.described`)."""
     c = feature(engine.packs)
     out: list[Frame] = [
         rows.select(*IDENTITY, "sig")
@@ -165,11 +153,11 @@ def row_findings(
                 )
             )
     out.extend(_units(rows, chosen, c))
-    bare = _diagnoses(rows, given, chosen, plan, engine, c)
+    out.extend(_diagnoses(rows, given, chosen, plan, engine, c))
     if claim_flags:
         chosen_claim = {name[2:] for name in claim_flags}
         out.extend(_claim_rules(rows, claims, context, chosen_claim, plan, engine))
-    return out, bare
+    return out
 
 
 _AUTHORIZATION = frozenset(
@@ -260,7 +248,7 @@ _DIAGNOSIS_RULES = (
 def _diagnoses(
     rows: Frame, given: Frame, chosen: set[str], plan: Plan, engine: Engine, c: Any
 ) -> list[Frame]:
-    """The diagnosis rules, bare. Each line's diagnoses (from ``given``: ``row``, ``cs``,
+    """The diagnosis rules. Each line's diagnoses (from ``given``: ``row``, ``cs``,
     ``dx``) one row each; each distinct text cleaned once by the library's validators for
     each code set (see :func:`passive_ig.compiled._clean.diagnosis_elements`). Most
     diagnoses are well-formed codes of the set in force and on no list a rule reads:
@@ -289,32 +277,34 @@ def _diagnoses(
     notable = engine.cache(
         items.join(elements.filter(c("notable")), on=["value", "cs"], how="inner")
         .select("row", "pos", "cleaned", "wrong", "ncd")
-        .join(rows.select("row", *kept), on="row", how="inner")
+        .join(rows.select(*IDENTITY, *kept), on="row", how="inner")
     )
     out = []
     position = nw.concat_str(nw.lit("diagnoses["), c("pos").cast(nw.String), nw.lit("]"))
     if "diagnosis.malformed" in wanted:
         bad = notable.filter(c("f:diagnosis.malformed") & c("cleaned").is_null())
-        out.append(_bare(bad, "diagnosis.malformed", position, nw.col("pos")))
+        out.append(_emit(bad, "diagnosis.malformed", position, nw.col("pos")))
     if "diagnosis.wrong-code-set" in wanted:
         wrong = notable.filter(c("f:diagnosis.wrong-code-set") & c("wrong"))
-        out.append(_bare(wrong, "diagnosis.wrong-code-set", position, nw.col("pos")))
+        out.append(_emit(wrong, "diagnosis.wrong-code-set", position, nw.col("pos")))
     if "medicare.ncd-250.3" in wanted:
-        listed = engine.unique(notable.filter(c("f:medicare.ncd-250.3") & c("ncd")).select("row"))
-        out.append(_bare(listed, "medicare.ncd-250.3", "diagnoses"))
+        listed = engine.unique(
+            notable.filter(c("f:medicare.ncd-250.3") & c("ncd")).select(*IDENTITY)
+        )
+        out.append(_emit(listed, "medicare.ncd-250.3", "diagnoses"))
     if "medicare.home-ivig-diagnosis" in wanted:
-        home = rows.filter(c("f:medicare.home-ivig-diagnosis")).select("row")
-        theirs = items.join(home, on="row", how="semi")
+        home = rows.filter(c("f:medicare.home-ivig-diagnosis")).select(*IDENTITY)
+        theirs = items.join(home.select("row"), on="row", how="semi")
         listed = theirs.join(elements.filter(c("pidd")), on=["value", "cs"], how="semi")
         out.append(
-            _bare(
+            _emit(
                 home.join(listed.select("row"), on="row", how="anti"),
                 "medicare.home-ivig-diagnosis",
                 "diagnoses",
             )
         )
     if "coverage.diagnosis-not-known" in wanted:
-        asked = rows.filter(c("f:coverage.diagnosis-not-known")).select("row", "pc")
+        asked = rows.filter(c("f:coverage.diagnosis-not-known")).select(*IDENTITY, "pc")
         valid = (
             items.join(elements.filter(~c("cleaned").is_null()), on=["value", "cs"], how="inner")
             .select("row", "cleaned")
@@ -322,9 +312,9 @@ def _diagnoses(
         )
         complete = plan_table(engine, plan, "complete_table", {"pc": "int", "cleaned": "str"})
         named = valid.join(complete, on=["pc", "cleaned"], how="semi").select("row")
-        given_rows = engine.unique(valid.select("row"))
+        given_rows = engine.unique(valid.select(*IDENTITY))
         out.append(
-            _bare(
+            _emit(
                 given_rows.join(named, on="row", how="anti"),
                 "coverage.diagnosis-not-known",
                 "diagnoses",

@@ -24,7 +24,7 @@ from ..codes import (
 from ..errors import UnknownPayerError
 from ._clean import ICD9, ICD10, NOT_DATED, cleaning
 from ._plan import OUTPUT_COLUMNS, Plan, plan_for
-from ._rows import IDENTITY, NO_DAY, Engine, claim_context, row_findings
+from ._rows import NO_DAY, Engine, claim_context, row_findings
 from ._rules import ASKED, RANK, plan_table, signature_rules
 
 if TYPE_CHECKING:
@@ -194,7 +194,11 @@ def run(
             SIGNATURE,
         )
     )
-    keys = engine.rows(engine.unique(rows.select("hash", *SIGNATURE)), ("hash", *SIGNATURE))
+    # (the few distinct signatures hashed again: the hash is a function of the signature,
+    # and a unique over it alone is the cheaper)
+    keys = engine.rows(
+        engine.hashed(engine.unique(rows.select(*SIGNATURE)), SIGNATURE), ("hash", *SIGNATURE)
+    )
     sig_columns, mod_columns = _signatures(keys, plan)
     signatures = engine.table(sig_columns, {name: _SIGNATURE_TYPES[name] for name in sig_columns})
     mods = engine.table(mod_columns, {"sig": "int", "pos": "int", "mod": "str", "first": "bool"})
@@ -206,16 +210,9 @@ def run(
     given_rows = rows.drop(*(name for name in (*SIGNATURE, "hash") if name not in on))
     lines = engine.cache(given_rows.join(keyed, on=on, how="inner").drop(*on))
     context = engine.cache(claim_context(lines.filter(c("in_claim")), plan, engine.packs))
-    full, bare = row_findings(lines, diagnoses, context, hits, flags, claim_flags, plan, engine)
-    parts = list(full)
-    if bare:
-        identity = lines.select(*IDENTITY)
-        parts.append(
-            engine.concat(bare)
-            .join(identity, on="row", how="inner")
-            .select(*IDENTITY, "rank", "rel_path", "at", "ckey")
-        )
-    found = engine.concat(parts)
+    found = engine.concat(
+        row_findings(lines, diagnoses, context, hits, flags, claim_flags, plan, engine)
+    )
     described = plan_table(
         engine,
         plan,
