@@ -327,6 +327,41 @@ def test_two_pairs_on_one_line_come_in_the_python_checkers_order() -> None:
     assert len(report.findings) == 2
 
 
+@pytest.mark.parametrize(
+    ("service_place", "drug_place", "fires"),
+    [
+        ("12", "13", True),
+        ("12", "12", False),
+        (None, "12", True),
+        (None, None, False),
+        ("1A", None, False),
+        ("1A", "12", True),
+        ("12", " 12", False),
+    ],
+)
+def test_q2052_and_its_drug_at_different_places_are_found_as_the_python_checker_finds(
+    service_place: str | None, drug_place: str | None, fires: bool
+) -> None:
+    # the places are compared as the library cleans them: none and a place it cannot
+    # read are both no place
+    def row(code: str, place: str | None, units: int) -> dict[str, Any]:
+        return dict.fromkeys(COLUMNS) | {
+            "claim_id": "c1",
+            "code": code,
+            "units": units,
+            "place_of_service": place,
+            "date_of_service": dt.date(2024, 5, 2),
+            "payer": "Medicare",
+        }
+
+    rows = [row("J1459", drug_place, 70), row("Q2052", service_place, 1)]
+    options: dict[str, Any] = {"select": ["medicare.home-ivig-same-place"]}
+    want = expected(rows, **options)
+    assert bool(want) is fires
+    assert got(check_table(_frame(rows), **options)) == want
+    assert _duckdb_keys(rows, **options) == want
+
+
 def test_every_rule_has_a_compiled_form_or_says_it_falls_back() -> None:
     assert {rule.id for rule in RULES} <= COMPILED_RULES
     assert fallback_rules(notes=True) == ()

@@ -394,7 +394,7 @@ def _claim_rules(
             claims.filter((c("code_id") == service) | c("home_drug"))
             .join(both.select("claim"), on="claim", how="semi")
             .with_columns(
-                place_key=nw.coalesce(c("pos"), nw.lit("-")),
+                place_key=c("place"),
                 is_service=c("code_id") == service,
             )
         )

@@ -315,7 +315,7 @@ YES_NO = (
 )
 """The yes/no features of :data:`FEATURES`."""
 
-FEATURES = ("sig", "pidx", "code_id", "pos", *YES_NO, "unit_qty", "pc")
+FEATURES = ("sig", "pidx", "code_id", "place", *YES_NO, "unit_qty", "pc")
 """What the rows read of their signature, besides the flags of :data:`PARTS` (``f:``)
 and of the claim rules (``g:``)."""
 

@@ -109,6 +109,7 @@ _SIGNATURE_TYPES = {
     "has_units": "bool",
     "day": "date",
     "pidx": "int",
+    "place": "int",
     **{f"has_{modifier}": "bool" for modifier in ASKED},
 }
 
@@ -382,6 +383,7 @@ def _signatures(
         None if text is None else clean(validate_place_of_service, text) for text in places_raw
     ]
     packed = column["fl"]
+    places_index: dict[str | None, int] = {None: 0}
     payer_index = {payer: index for index, payer in enumerate(plan.payer_ids)}
     table: dict[str, list[Any]] = {
         "sig": list(range(len(keys))),
@@ -397,6 +399,8 @@ def _signatures(
         "has_mods_raw": [bool(values) for values in column["mods"]],
         "day": [_representative(plan.breakpoints, (value >> len(FLAGS)) - 1) for value in packed],
         "pidx": [payer_index[payer] for payer in column["payer"]],
+        # (the cleaned place as a number, for the rows to carry: -1 for none)
+        "place": [places_index.setdefault(place, len(places_index)) - 1 for place in places],
     }
     table["has_dx_raw"] = table["has_dx"]
     table["has_units"] = [not null for null in table["units_null"]]
