@@ -393,36 +393,42 @@ def _described(plan: Plan, registry: Registry) -> tuple[dict[str, list[Any]], tu
     codes = len(plan.codes["code"]) + 1  # code_id -1 (no code the data holds) to n - 1
     records = max(keyed_cites["ckey"], default=0) + 1
     ranks = max(table["rank"]) + 1
+    # one row for each payer, code and rule, citing the rule's own sources unless the
+    # code's record adds some; then one for each record a rule enforces (ckey > 0).
+    # (made column by column: some 30,000 rows, the first check of a process waits on it)
+    per_code = len(table["rank"])
     out: dict[str, list[Any]] = {
-        name: [] for name in ("key", "payer", "rule", "severity", "message", "sources")
+        "key": [],
+        "payer": [],
+        "rule": table["rule"] * (len(plan.payer_ids) * codes),
+        "severity": table["severity"] * (len(plan.payer_ids) * codes),
+        "message": table["message"] * (len(plan.payer_ids) * codes),
+        "sources": [],
     }
-    rules = list(
-        zip(
-            table["rank"],
-            table["rule"],
-            table["severity"],
-            table["message"],
-            table["sources"],
-            strict=True,
-        )
-    )
     for payer_index, payer in enumerate(plan.payer_ids):
+        out["payer"] += [payer] * (codes * per_code)
         for code_id in range(-1, codes - 1):
-            for rank, rule, severity, message, sources in rules:
-                choices = [(0, cited.get((rank, payer, code_id), sources))]
-                choices += [
-                    (ckey, own)
-                    for only, ckey, own in keyed.get((rank, payer), ())
-                    if only is None or only == code_id
-                ]
-                for ckey, chosen_sources in choices:
-                    key = ((payer_index * ranks + rank) * codes + code_id + 1) * records + ckey
-                    out["key"].append(key)
-                    out["payer"].append(payer)
-                    out["rule"].append(rule)
-                    out["severity"].append(severity)
-                    out["message"].append(message)
-                    out["sources"].append(chosen_sources)
+            out["key"] += [
+                ((payer_index * ranks + rank) * codes + code_id + 1) * records
+                for rank in table["rank"]
+            ]
+            out["sources"] += table["sources"]
+    at = {rank: index for index, rank in enumerate(table["rank"])}
+    for (rank, payer, code_id), sources in cited.items():
+        row = (plan.payer_ids.index(payer) * codes + code_id + 1) * per_code + at[rank]
+        out["sources"][row] = sources
+    for (rank, payer), entries in keyed.items():
+        payer_index = plan.payer_ids.index(payer)
+        index = at[rank]
+        for only, ckey, own in entries:
+            for code_id in range(-1, codes - 1) if only is None else (only,):
+                key = ((payer_index * ranks + rank) * codes + code_id + 1) * records + ckey
+                out["key"].append(key)
+                out["payer"].append(payer)
+                out["rule"].append(table["rule"][index])
+                out["severity"].append(table["severity"][index])
+                out["message"].append(table["message"][index])
+                out["sources"].append(own)
     return out, (ranks, codes, records)
 
 
