@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         findings = check_table(path, connection=check_con)
         checks.append(time.perf_counter() - start)
-        count = check_con.execute(f"SELECT count(*) FROM {findings.alias}").fetchall()[0][0]
+        count = findings.aggregate("count(*)").fetchall()[0][0]
 
     floor = statistics.median(floors)
     check = statistics.median(checks)

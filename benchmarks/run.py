@@ -733,13 +733,20 @@ def child_distinct(engine: str, path: str, lines: int, prefix: int) -> None:
         gc.collect()
         t0 = time.perf_counter()
         # (the findings come back as a table of their own: nothing is left to compute)
-        findings = check_table(path, connection=con).alias
+        findings = check_table(path, connection=con)
         result["seconds"] = time.perf_counter() - t0
         result["peak_kib"] = peak_kib()
-        result["findings"] = con.sql(f"SELECT count(*) FROM {findings}").fetchall()[0][0]
-        query = f'SELECT rule, count(*) FROM {findings} WHERE "row" < {prefix} GROUP BY rule'
-        result["rules"] = dict(con.sql(query).fetchall())
-        result["findings_bytes"] = duckdb_table_bytes(con, findings)
+        result["findings"] = findings.aggregate("count(*)").fetchall()[0][0]
+        shared = findings.filter(f'"row" < {prefix}')
+        result["rules"] = dict(shared.aggregate("rule, count(*)", "rule").fetchall())
+        # the table the relation reads: the one table of the check's left (the lookup
+        # tables kept for later checks are passive_ig_table_*)
+        query = (
+            "SELECT table_name FROM duckdb_tables() "
+            "WHERE temporary AND table_name LIKE 'passive_ig_cache_%'"
+        )
+        (kept,) = con.sql(query).fetchall()
+        result["findings_bytes"] = duckdb_table_bytes(con, kept[0])
     elif engine == "polars":
         import polars as pl
 

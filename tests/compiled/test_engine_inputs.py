@@ -113,6 +113,22 @@ def test_a_check_drops_the_tables_it_made_on_the_way() -> None:
     assert after[0][0] == first[0][0] + 3
 
 
+def test_pandas_gets_a_duckdb_findings_sources_as_their_ids() -> None:
+    pytest.importorskip("pandas")
+    connection = duckdb.connect()
+    lines = connection.sql(
+        "SELECT 'c1' AS claim_id, 'J1459' AS code, 70 AS units, 35000.0 AS dose_mg, "
+        "DATE '2024-03-01' AS date_of_service"
+    )
+    findings = check_table(lines, payer="Medicare", connection=connection)
+    wanted = [row[0] for row in findings.select("sources").fetchall()]
+    assert wanted
+    assert all(wanted)
+    # (a list of DuckDB ENUM values reaches pandas and numpy as the values' numbers)
+    assert [list(ids) for ids in findings.df()["sources"]] == wanted
+    assert [list(ids) for ids in findings.fetchnumpy()["sources"]] == wanted
+
+
 def _found(table: Any, engine: str, folder: Path, names: str, **options: Any) -> list[Any]:
     """The findings' ``names`` columns, as tuples, from ``table`` checked on ``engine``."""
     if engine == "polars":

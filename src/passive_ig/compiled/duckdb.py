@@ -85,7 +85,11 @@ class _DuckDB(JoinsSortLast):
 
     def finish(self, frame: nw.LazyFrame[Any]) -> duckdb.DuckDBPyRelation:
         """The findings, kept as a table of their own, and the check's other tables
-        dropped: the result reads neither them nor the user's file again."""
+        dropped: the result reads neither them nor the user's file again.
+
+        The table holds each finding's sources as a list of ENUM values, one byte a
+        source; the relation returned reads them as text, since DuckDB hands a list of
+        ENUM values to pandas and numpy as the values' numbers, not their texts."""
         self.cache(frame)
         name = self.made.pop()
         if self.made:  # (one statement: each costs DuckDB's Python API a bind)
@@ -93,7 +97,7 @@ class _DuckDB(JoinsSortLast):
                 "; ".join(f"DROP TABLE IF EXISTS {table}" for table in reversed(self.made))
             )
         self.made.clear()
-        return self.con.table(name)
+        return self.con.sql(f"SELECT * REPLACE (CAST(sources AS VARCHAR[]) AS sources) FROM {name}")
 
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
         # each column goes in as one list parameter, and unnest zips them into rows: far
