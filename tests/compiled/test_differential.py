@@ -246,6 +246,40 @@ def test_duckdb_finds_what_the_python_checker_finds(
     assert have == want, _diff(want, have)
 
 
+def _pandas_keys(rows: list[dict[str, Any]], **options: Any) -> Counter[Key]:
+    """The keys of the findings of ``rows`` given to ``check_table`` as a pandas frame,
+    its index shuffled (a finding's row is its line's position, not its label)."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(rows, columns=list(COLUMNS), index=list(range(len(rows)))[::-1])
+    found = check_table(frame, **options)
+    assert type(found) is pd.DataFrame
+
+    def value(item: Any) -> Any:
+        return None if pd.isna(item) else item  # (a line alone's line is NaN in pandas)
+
+    columns = {
+        name: [value(item) for item in found[name].tolist()]
+        for name in ("row", "claim_id", "line", "rule", "severity", "path")
+    }
+    columns["line"] = [None if line is None else int(line) for line in columns["line"]]
+    columns["sources"] = [list(ids) for ids in found["sources"]]
+    return got(pl.DataFrame(columns), with_sources=True)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(rows=tables(), options=selections, as_of=as_ofs)
+def test_a_pandas_frame_gets_what_the_python_checker_finds(
+    rows: list[dict[str, Any]], options: dict[str, Any], as_of: dt.date | None
+) -> None:
+    want = expected(rows, as_of=as_of, with_sources=True, **options)
+    have = _pandas_keys(rows, as_of=as_of, **options)
+    assert have == want, _diff(want, have)
+
+
 _ONE_CONNECTION = duckdb.connect()
 
 

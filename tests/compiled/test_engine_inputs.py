@@ -6,12 +6,14 @@ only, a table none of whose payers passive_ig knows, checks in several threads."
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from passive_ig.compiled import check_table
+from passive_ig.compiled import FINDING_COLUMNS, check_table
+from passive_ig.errors import InvalidInputError
 
 pl = pytest.importorskip("polars")
 duckdb = pytest.importorskip("duckdb")
@@ -175,3 +177,53 @@ def test_checks_in_threads_give_what_each_gives_alone() -> None:
         runs = [pool.submit(check_table, table, **options) for options in selections * 4]
         together = [run.result().rows() for run in runs]
     assert together == alone * 4
+
+
+def test_a_pandas_frame_comes_back_as_a_pandas_frame_of_findings_by_position() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "claim_id": ["c1", "c1", "c2"],
+            "code": ["J1459", "96365", "J1459"],
+            "units": [70, 1, 70],
+            "dose_mg": [35000.0, None, 35000.0],
+            "date_of_service": [DAY] * 3,
+        },
+        index=["x", "y", "z"],
+    )
+    found = check_table(frame, payer="Medicare", select=["medicare.jw-jz-required"])
+    assert type(found) is pd.DataFrame
+    assert list(found.columns) == list(FINDING_COLUMNS)
+    assert found[["row", "claim_id", "line"]].values.tolist() == [[0, "c1", 0], [2, "c2", 0]]
+
+
+def test_a_pandas_frame_with_a_column_of_passive_igs_own_name_is_refused() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"code": ["J1459"], "__passive_ig_row": [1]})
+    with pytest.raises(InvalidInputError) as caught:
+        check_table(frame, payer="Medicare")
+    assert str(caught.value) == (
+        "'__passive_ig_row' is not a valid column: expected a column name passive_ig "
+        "does not use itself"
+    )
+
+
+def test_a_pandas_series_is_not_a_table_of_claim_lines() -> None:
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(InvalidInputError, match="is not a valid table of claim lines: expected"):
+        check_table(pd.Series(["J1459"]), payer="Medicare")
+
+
+def test_an_engine_that_is_not_installed_is_named_with_its_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pd = pytest.importorskip("pandas")
+    monkeypatch.delitem(sys.modules, "passive_ig.compiled.duckdb", raising=False)
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # as if DuckDB were not installed
+    with pytest.raises(ModuleNotFoundError) as caught:
+        check_table(pd.DataFrame({"code": ["J1459"]}), payer="Medicare")
+    assert str(caught.value) == (
+        "checking a pandas DataFrame with the compiled rules needs duckdb, which is not "
+        "installed: pip install 'passive-ig[duckdb]'"
+    )
+    assert caught.value.name == "duckdb"

@@ -2,8 +2,9 @@
 
 The Python checker (:meth:`~passive_ig.Registry.check_many`) takes one line at a time.
 Here the same rules run as column expressions over a whole table of claim lines, on
-DuckDB (embedded: a Parquet or CSV file in, a findings table out, no server), polars
-(eager or lazy) or Spark (a PySpark DataFrame in, a DataFrame of findings out), through
+DuckDB (embedded: a Parquet or CSV file in, a findings table out, no server; a pandas
+DataFrame in, a pandas DataFrame out), polars (eager or lazy) or Spark (a PySpark
+DataFrame in, a DataFrame of findings out), through
 `narwhals <https://narwhals-dev.github.io/narwhals/>`_. Install the engine you use:
 ``pip install 'passive-ig[duckdb]'``, ``'passive-ig[polars]'`` or ``'passive-ig[spark]'``
 (with the PySpark of your cluster). ::
@@ -75,6 +76,7 @@ null modifier or diagnosis is skipped.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -128,9 +130,12 @@ def check_table(
 
     ``table`` is a polars DataFrame (a DataFrame comes back) or LazyFrame (a LazyFrame
     comes back), a DuckDB relation, or the path of a Parquet or CSV file (a DuckDB
-    relation comes back, on ``connection``, by default DuckDB's default connection), or
-    a PySpark DataFrame (``pyspark.sql.DataFrame``, or sqlframe's: a DataFrame of the
-    same session comes back; see :func:`passive_ig.compiled.spark.check_spark`).
+    relation comes back, on ``connection``, by default DuckDB's default connection), a
+    pandas DataFrame (checked on DuckDB, which reads it where it is: a pandas DataFrame
+    comes back; see :func:`passive_ig.compiled.duckdb.check_pandas`), or a PySpark
+    DataFrame (``pyspark.sql.DataFrame``, or sqlframe's: a DataFrame of the same session
+    comes back; see :func:`passive_ig.compiled.spark.check_spark`). An engine that is
+    not installed raises :class:`ModuleNotFoundError` naming the extra to install.
     ``payer`` is the payer of rows with no ``payer`` value; ``as_of``, ``select``,
     ``ignore``, ``min_severity``, ``notes`` and ``registry`` are as for
     :meth:`~passive_ig.Registry.check`.
@@ -146,21 +151,37 @@ def check_table(
     }
     module = type(table).__module__.split(".", 1)[0]
     if module == "polars":
-        from .polars import check_polars
-
+        check_polars = _engine("polars", "polars", "check_polars", "a polars frame")
         return check_polars(table, **options)
     # (before the path test: a sqlframe DataFrame answers hasattr for any name)
     if module in ("pyspark", "sqlframe"):
-        from .spark import check_spark
-
+        check_spark = _engine("spark", "spark", "check_spark", "a Spark DataFrame")
         return check_spark(table, **options)
+    if module == "pandas" and hasattr(table, "columns"):
+        check_pandas = _engine("duckdb", "duckdb", "check_pandas", "a pandas DataFrame")
+        return check_pandas(table, connection=connection, **options)
     if module in ("duckdb", "_duckdb") or isinstance(table, str) or hasattr(table, "__fspath__"):
-        from .duckdb import check_duckdb
-
+        check_duckdb = _engine("duckdb", "duckdb", "check_duckdb", "a DuckDB relation or a file")
         return check_duckdb(table, connection=connection, **options)
     raise InvalidInputError(
         table,
         "a polars DataFrame or LazyFrame, a DuckDB relation, a PySpark DataFrame, "
-        "or a Parquet or CSV file's path",
+        "a pandas DataFrame, or a Parquet or CSV file's path",
         what="table of claim lines",
     )
+
+
+def _engine(module: str, extra: str, name: str, what: str) -> Any:
+    """The check function ``name`` of the engine module ``module``; a missing engine
+    (DuckDB, polars, narwhals) is named with the extra that installs it."""
+    try:
+        engine = importlib.import_module(f"{__name__}.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name is None or exc.name.startswith("passive_ig"):
+            raise
+        raise ModuleNotFoundError(
+            f"checking {what} with the compiled rules needs {exc.name}, which is not "
+            f"installed: pip install 'passive-ig[{extra}]'",
+            name=exc.name,
+        ) from exc
+    return getattr(engine, name)

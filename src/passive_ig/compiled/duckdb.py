@@ -34,7 +34,7 @@ from ._run import run
 if TYPE_CHECKING:
     from ..registry import Registry
 
-__all__ = ["check_duckdb"]
+__all__ = ["check_duckdb", "check_pandas"]
 
 _TYPES = {
     "str": "VARCHAR",
@@ -83,13 +83,14 @@ class _DuckDB(JoinsSortLast):
         self.made: list[str] = []
         """The temporary tables this check made, dropped when its findings are kept."""
 
-    def finish(self, frame: nw.LazyFrame[Any]) -> duckdb.DuckDBPyRelation:
+    def finish(self, frame: nw.LazyFrame[Any]) -> tuple[duckdb.DuckDBPyRelation, str]:
         """The findings, kept as a table of their own, and the check's other tables
         dropped: the result reads neither them nor the user's file again.
 
         The table holds each finding's sources as a list of ENUM values, one byte a
         source; the relation returned reads them as text, since DuckDB hands a list of
-        ENUM values to pandas and numpy as the values' numbers, not their texts."""
+        ENUM values to pandas and numpy as the values' numbers, not their texts. The
+        table's name comes with it."""
         self.cache(frame)
         name = self.made.pop()
         if self.made:  # (one statement: each costs DuckDB's Python API a bind)
@@ -97,7 +98,8 @@ class _DuckDB(JoinsSortLast):
                 "; ".join(f"DROP TABLE IF EXISTS {table}" for table in reversed(self.made))
             )
         self.made.clear()
-        return self.con.sql(f"SELECT * REPLACE (CAST(sources AS VARCHAR[]) AS sources) FROM {name}")
+        query = f"SELECT * REPLACE (CAST(sources AS VARCHAR[]) AS sources) FROM {name}"
+        return self.con.sql(query), name
 
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
         # each column goes in as one list parameter, and unnest zips them into rows: far
@@ -252,27 +254,28 @@ def prepare(
     *,
     numbered: bool = False,
     files: bool = False,
+    row: str = "file_row_number",
 ) -> duckdb.DuckDBPyRelation:
     """The relation's lines in the columns the compiled rules read. ``numbered``: its
-    ``file_row_number`` numbers its rows (one Parquet file, read by this module);
-    ``files``: several files read by this module, numbered file by file, in the order
-    of their names; otherwise the rows are numbered in the order the relation gives
-    them."""
+    column ``row`` numbers its rows (one Parquet file read by this module, its
+    ``file_row_number``; a pandas frame's positions); ``files``: several files read by
+    this module, numbered file by file, in the order of their names; otherwise the rows
+    are numbered in the order the relation gives them."""
     types = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
     if "code" not in types:
         raise InvalidInputError(
             list(types), "a table with a 'code' column (and any of the others)", what="claim lines"
         )
-    row = "CAST(row_number() OVER () - 1 AS BIGINT)"
+    row_sql = "CAST(row_number() OVER () - 1 AS BIGINT)"
     if numbered:
-        row = "CAST(file_row_number AS BIGINT)"
+        row_sql = f'CAST("{row}" AS BIGINT)'
     elif "filename" in types and "file_row_number" in types and files:
-        row = "CAST(row_number() OVER (ORDER BY filename, file_row_number) - 1 AS BIGINT)"
+        row_sql = "CAST(row_number() OVER (ORDER BY filename, file_row_number) - 1 AS BIGINT)"
     payer_sql = "CAST(NULL AS VARCHAR)" if payer is None else _literal(payer, "str")
     if "payer" in types:
         payer_sql = f"coalesce(CAST(payer AS VARCHAR), {payer_sql})"
     inner = (
-        f"SELECT {row} AS row, "
+        f"SELECT {row_sql} AS row, "
         f"{_optional('claim_id', types, 'VARCHAR')} AS claim_id, "
         f"{_optional('line_id', types, 'VARCHAR')} AS line_id, "
         f"{payer_sql} AS payer_raw, "
@@ -330,20 +333,77 @@ def check_duckdb(
         raise InvalidInputError(
             source, "a DuckDB relation, or the path of a Parquet or CSV file", what="claim lines"
         )
-    engine = _DuckDB(con)
     files = isinstance(source, (str, os.PathLike)) and not numbered
-    prepared = nw.from_native(prepare(relation, payer, numbered=numbered, files=files))
+    prepared = prepare(relation, payer, numbered=numbered, files=files)
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "registry": registry,
+        "select": select,
+        "ignore": ignore,
+        "min_severity": min_severity,
+        "notes": notes,
+        "payer": payer,
+    }
+    return _check(prepared, con, numbered, options)[0]
+
+
+_ROW = "__passive_ig_row"
+"""The column of a pandas frame's positions, in the copy DuckDB reads."""
+
+
+def check_pandas(
+    frame: Any,
+    *,
+    payer: str | None = None,
+    as_of: dt.date | None = None,
+    registry: Registry | None = None,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    min_severity: Severity | str | None = None,
+    notes: bool = False,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> Any:
+    """Check a pandas DataFrame of claim lines on DuckDB; a pandas DataFrame of findings
+    comes back. See :func:`passive_ig.compiled.check_table`.
+
+    DuckDB reads the frame where it is (``connection``: default, DuckDB's default
+    connection). A finding's ``row`` is its line's position in the frame, whatever the
+    frame's index; ``sources`` holds an array of source ids. The findings' table is
+    dropped once they are in the frame returned."""
+    columns = [str(name) for name in frame.columns]
+    if _ROW in columns:
+        raise InvalidInputError(_ROW, "a column name passive_ig does not use itself", what="column")
+    con = connection if connection is not None else duckdb.default_connection()
+    # (numbered here: the order in which DuckDB scans a frame is its own)
+    numbered = frame.assign(**{_ROW: range(len(frame))})
+    relation = con.from_df(numbered)
+    prepared = prepare(relation, payer, numbered=True, row=_ROW)
+    options: dict[str, Any] = {
+        "as_of": as_of,
+        "registry": registry,
+        "select": select,
+        "ignore": ignore,
+        "min_severity": min_severity,
+        "notes": notes,
+        "payer": payer,
+    }
+    findings, table = _check(prepared, con, True, options)
+    try:
+        return findings.df()
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _check(
+    prepared: duckdb.DuckDBPyRelation,
+    con: duckdb.DuckDBPyConnection,
+    numbered: bool,
+    options: dict[str, Any],
+) -> tuple[duckdb.DuckDBPyRelation, str]:
+    """The findings of a prepared relation (``options``: those of :func:`run`), and the
+    name of the table that holds them."""
+    engine = _DuckDB(con)
+    lines = nw.from_native(prepared)
     if not numbered:  # numbered by reading: numbered once
-        prepared = engine.cache(prepared)
-    out = run(
-        prepared,
-        engine,
-        registry,
-        as_of=as_of,
-        select=select,
-        ignore=ignore,
-        min_severity=min_severity,
-        notes=notes,
-        payer=payer,
-    )
-    return engine.finish(out)
+        lines = engine.cache(lines)
+    return engine.finish(run(lines, engine, **options))
