@@ -103,18 +103,38 @@ class _DuckDB(JoinsSortLast):
 
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
         # each column goes in as one list parameter, and unnest zips them into rows: far
-        # quicker than the text of a VALUES list for DuckDB to parse
-        names = list(columns)
-        select = ", ".join(
-            _column(
-                f"unnest(CAST(${index + 1} AS {_TYPES[types[name]]}[]))", columns[name], types[name]
-            )
-            + f' AS "{name}"'
-            for index, name in enumerate(names)
-        )
+        # quicker than the text of a VALUES list for DuckDB to parse. A column of a few
+        # texts or lists repeated (a rule's title, its sources) goes in as its distinct
+        # values and each row's place among them: DuckDB's Python API converts a
+        # parameter value by value, and a list of lists the slowest
+        params: list[Any] = []
+        inner: list[str] = []
+        outer: list[str] = []
+        for name, values in columns.items():
+            kind = _TYPES[types[name]]
+            quoted = f'"{name}"'
+            if types[name] in ("cat", "list[cat]") and len(values) >= 64:
+                places: dict[Any, int] = {}
+                codes = [
+                    places.setdefault(
+                        tuple(value) if isinstance(value, list) else value, len(places)
+                    )
+                    for value in values
+                ]
+                distinct = [list(value) if isinstance(value, tuple) else value for value in places]
+                params += [codes, distinct]
+                inner.append(f"unnest(CAST(${len(params) - 1} AS BIGINT[])) AS {quoted}")
+                looked = f"(CAST(${len(params)} AS {kind}[]))[{quoted} + 1]"
+                outer.append(f"{_column(looked, values, types[name])} AS {quoted}")
+            else:
+                params.append(values)
+                inner.append(f"unnest(CAST(${len(params)} AS {kind}[])) AS {quoted}")
+                outer.append(f"{_column(quoted, values, types[name])} AS {quoted}")
         name = f"passive_ig_table_{next(_NAMES)}"
         self.con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT {select}", [columns[n] for n in names]
+            f"CREATE TEMP TABLE {name} AS SELECT {', '.join(outer)} "
+            f"FROM (SELECT {', '.join(inner)})",
+            params,
         )
         self.made.append(name)
         return nw.from_native(self.con.table(name))
