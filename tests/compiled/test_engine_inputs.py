@@ -227,3 +227,13 @@ def test_an_engine_that_is_not_installed_is_named_with_its_extra(
         "installed: pip install 'passive-ig[duckdb]'"
     )
     assert caught.value.name == "duckdb"
+
+
+def test_a_csv_file_without_a_place_of_service_column_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    path.write_text("claim_id,code,units,dose_mg,date_of_service\nc1,J1459,70,35000,2024-03-01\n")
+    found = check_table(str(path), payer="Medicare", connection=duckdb.connect())
+    assert found.select("rule").fetchall() == [
+        ("medicare.jw-jz-required",),
+        ("claim.product-without-administration",),
+    ]

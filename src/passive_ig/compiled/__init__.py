@@ -67,10 +67,16 @@ written, against about 60,000 for :meth:`~passive_ig.Registry.check_many` (see t
 README's performance section, measured by ``benchmarks/run.py``). A DuckDB check costs
 about 0.45 s whatever its size: check a large file once rather than many small ones.
 
-Values the Python checker refuses when a :class:`~passive_ig.claims.ClaimLine` is
-built (a negative dose, a date that is not a date, a null item in a list) are not
-refused here: a date that does not read as ``YYYY-MM-DD`` is a missing date, and a
-null modifier or diagnosis is skipped.
+**Bad columns.** A column of a type the rules cannot read (text in
+``evaluation_and_management``, numbers in ``diagnoses`` or ``date_of_service``, true or
+false in ``units``) is refused before any rule runs, with an
+:class:`~passive_ig.errors.InvalidInputError` that names the column, its type and what
+it should hold. Numbers given as text (``units``, ``dose_mg``, ``discarded_mg``, as a CSV
+file may give them) are read as numbers; text that is no number is refused, with its
+first value, its row and how many more rows there are. Values the Python checker
+refuses when a :class:`~passive_ig.claims.ClaimLine` is built (a negative dose, a date
+that is not a date, a null item in a list) are not refused here: a date that does not
+read as ``YYYY-MM-DD`` is a missing date, and a null modifier or diagnosis is skipped.
 """
 
 from __future__ import annotations

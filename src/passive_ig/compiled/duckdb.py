@@ -27,6 +27,7 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
+from ._columns import DAY, FLAG, KINDS, NUMBER, TEXTS, wrong_type, wrong_values
 from ._rows import JoinsSortLast
 from ._rules import Columns, Key
 from ._run import run
@@ -232,11 +233,8 @@ def _texts(name: str, types: dict[str, str]) -> str:
     return f"coalesce(list_filter({split}, lambda x: x <> ''), CAST([] AS VARCHAR[]))"
 
 
-def _place(types: dict[str, str]) -> str:
-    kind = types.get("place_of_service")
-    if kind is None:
-        return "CAST(NULL AS VARCHAR)"
-    if kind in (
+_INTEGERS = frozenset(
+    (
         "TINYINT",
         "SMALLINT",
         "INTEGER",
@@ -246,9 +244,73 @@ def _place(types: dict[str, str]) -> str:
         "USMALLINT",
         "UINTEGER",
         "UBIGINT",
-        "DOUBLE",
-        "FLOAT",
-    ) or kind.startswith("DECIMAL"):
+        "UHUGEINT",
+    )
+)
+_NULL = '"NULL"'  # the type of a column of nulls only (a pandas column of None)
+
+
+def _is_number(kind: str) -> bool:
+    return kind in _INTEGERS or kind in ("DOUBLE", "FLOAT") or kind.startswith("DECIMAL")
+
+
+def _is_text(kind: str) -> bool:
+    return kind == "VARCHAR" or kind.startswith("ENUM(")
+
+
+def _readable(kind: str, type_name: str) -> bool:
+    """Whether a column of DuckDB type ``type_name`` holds what a column of ``kind``
+    holds (see :data:`passive_ig.compiled._columns.KINDS`)."""
+    if type_name == _NULL:
+        return True
+    if kind == NUMBER:
+        return _is_number(type_name) or _is_text(type_name)
+    if kind == FLAG:
+        return type_name == "BOOLEAN" or type_name in _INTEGERS
+    if kind == TEXTS:
+        inner = type_name[:-2] if type_name.endswith("[]") else type_name
+        return _is_text(inner) or inner == _NULL
+    if kind == DAY:
+        return type_name == "DATE" or type_name.startswith("TIMESTAMP") or _is_text(type_name)
+    return _is_text(type_name) or _is_number(type_name)  # PLACE
+
+
+def _check_columns(relation: duckdb.DuckDBPyRelation, types: dict[str, str], row: str) -> None:
+    """Refuse a column the rules cannot read, and text that does not read as the number
+    it stands for (the first such value, its row, by ``row``, and how many there are)."""
+    for name, kind in KINDS.items():
+        type_name = types.get(name)
+        if type_name is not None and not _readable(kind, type_name):
+            raise wrong_type(name, type_name)
+    for name, kind in KINDS.items():
+        if kind != NUMBER or not _is_text(types.get(name, "")):
+            continue
+        found = relation.query(
+            "t",
+            f"SELECT count(*), min(n), arg_min(value, n) FROM (SELECT {row} AS n, "
+            f'CAST("{name}" AS VARCHAR) AS value FROM t) '
+            f"WHERE value IS NOT NULL AND TRY_CAST(trim(value) AS DOUBLE) IS NULL",
+        )
+        assert found is not None
+        count, at, value = found.fetchall()[0]
+        if count:
+            raise wrong_values(name, at, value, count)
+
+
+def _number(name: str, types: dict[str, str]) -> str:
+    """A column of numbers (text that reads as none: null, refused before)."""
+    if name not in types:
+        return "CAST(NULL AS DOUBLE)"
+    if _is_text(types[name]):
+        return f'TRY_CAST(trim(CAST("{name}" AS VARCHAR)) AS DOUBLE)'
+    return f'CAST("{name}" AS DOUBLE)'
+
+
+def _place(types: dict[str, str]) -> str:
+    kind = types.get("place_of_service")
+    if kind is None:
+        return "CAST(NULL AS VARCHAR)"
+    if _is_number(kind):
         return "lpad(CAST(CAST(place_of_service AS BIGINT) AS VARCHAR), 2, '0')"
     return "CAST(place_of_service AS VARCHAR)"
 
@@ -257,8 +319,8 @@ def _day(types: dict[str, str]) -> str:
     kind = types.get("date_of_service")
     if kind is None:
         return "CAST(NULL AS DATE)"
-    if kind == "VARCHAR":
-        return "CAST(try_strptime(date_of_service, '%Y-%m-%d') AS DATE)"
+    if _is_text(kind):
+        return "CAST(try_strptime(CAST(date_of_service AS VARCHAR), '%Y-%m-%d') AS DATE)"
     return "CAST(date_of_service AS DATE)"
 
 
@@ -291,6 +353,7 @@ def prepare(
         row_sql = f'CAST("{row}" AS BIGINT)'
     elif "filename" in types and "file_row_number" in types and files:
         row_sql = "CAST(row_number() OVER (ORDER BY filename, file_row_number) - 1 AS BIGINT)"
+    _check_columns(relation, types, row_sql)
     payer_sql = "CAST(NULL AS VARCHAR)" if payer is None else _literal(payer, "str")
     if "payer" in types:
         payer_sql = f"coalesce(CAST(payer AS VARCHAR), {payer_sql})"
@@ -301,12 +364,12 @@ def prepare(
         f"{payer_sql} AS payer_raw, "
         "CAST(code AS VARCHAR) AS code_raw, "
         f"{_texts('modifiers', types)} AS mods, "
-        f"{_optional('units', types, 'DOUBLE')} AS units, "
+        f"{_number('units', types)} AS units, "
         f"{_place(types)} AS pos_raw, "
         f"{_day(types)} AS date, "
         f"{_texts('diagnoses', types)} AS dx, "
-        f"{_optional('dose_mg', types, 'DOUBLE')} AS dose, "
-        f"{_optional('discarded_mg', types, 'DOUBLE')} AS disc, "
+        f"{_number('dose_mg', types)} AS dose, "
+        f"{_number('discarded_mg', types)} AS disc, "
         f"coalesce({_optional('evaluation_and_management', types, 'BOOLEAN')}, FALSE) AS em, "
         f"{_optional('prior_authorization', types, 'VARCHAR')} AS pa_raw "
         "FROM t"
@@ -344,7 +407,9 @@ def check_duckdb(
             numbered = not any(mark in path for mark in "*?[{")
             relation = con.read_parquet(path, file_row_number=True, filename=not numbered)
         elif path.lower().endswith((".csv", ".csv.gz", ".tsv", ".txt")):
-            relation = con.read_csv(path, dtype={"place_of_service": "VARCHAR"})
+            relation = con.read_csv(path)
+            if "place_of_service" in relation.columns:  # (as text: "01" is not 1)
+                relation = con.read_csv(path, dtype={"place_of_service": "VARCHAR"})
         else:
             raise InvalidInputError(source, "a .parquet or .csv file", what="file of claim lines")
     elif isinstance(source, duckdb.DuckDBPyRelation):

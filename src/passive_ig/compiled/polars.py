@@ -28,6 +28,7 @@ import polars as pl
 
 from ..answers import Severity
 from ..errors import InvalidInputError
+from ._columns import DAY, FLAG, KINDS, NUMBER, TEXTS, wrong_type, wrong_values
 from ._rules import Columns, Key
 from ._run import run
 
@@ -152,14 +153,73 @@ def _series(name: str, values: list[Any], kind: str) -> pl.Series:
     return pl.Series(name, distinct, dtype=dtype).gather(pl.Series(index, dtype=pl.UInt32))
 
 
+_TEXT = (pl.String, pl.Categorical, pl.Enum)
+
+
+def _is_text(dtype: Any) -> bool:
+    return isinstance(dtype, _TEXT)
+
+
+def _readable(kind: str, dtype: Any) -> bool:
+    """Whether a column of ``dtype`` holds what a column of ``kind`` holds (see
+    :data:`passive_ig.compiled._columns.KINDS`)."""
+    if isinstance(dtype, pl.Null):
+        return True
+    if kind == NUMBER:
+        return bool(dtype.is_numeric()) or _is_text(dtype)
+    if kind == FLAG:
+        return isinstance(dtype, pl.Boolean) or bool(dtype.is_integer())
+    if kind == TEXTS:
+        inner = dtype.inner if isinstance(dtype, pl.List) else dtype
+        return _is_text(inner) or (isinstance(dtype, pl.List) and isinstance(inner, pl.Null))
+    if kind == DAY:
+        return isinstance(dtype, (pl.Date, pl.Datetime)) or _is_text(dtype)
+    return _is_text(dtype) or bool(dtype.is_numeric())  # PLACE
+
+
+def _check_columns(frame: pl.LazyFrame, schema: pl.Schema) -> None:
+    """Refuse a column the rules cannot read, and text that does not read as the number
+    it stands for (the first such value, its row and how many there are)."""
+    for name, kind in KINDS.items():
+        dtype = schema.get(name)
+        if dtype is not None and not _readable(kind, dtype):
+            raise wrong_type(name, str(dtype))
+    for name, kind in KINDS.items():
+        if kind != NUMBER or not _is_text(schema.get(name)):
+            continue
+        bad = (
+            frame.with_row_index("at")
+            .filter(pl.col(name).is_not_null() & _number(name, schema).is_null())
+            .select(pl.col("at"), pl.col(name).cast(pl.String).alias("value"))
+            .select(
+                pl.len().alias("count"),
+                pl.col("at").min().alias("at"),
+                pl.col("value").sort_by("at").first().alias("value"),
+            )
+            .collect()
+        )
+        if bad["count"][0]:
+            raise wrong_values(name, bad["at"][0], bad["value"][0], bad["count"][0])
+
+
+def _number(name: str, schema: pl.Schema) -> pl.Expr:
+    """A column of numbers (text that reads as none: null, refused before)."""
+    if name not in schema:
+        return pl.lit(None, pl.Float64)
+    if _is_text(schema[name]):
+        text = pl.col(name).cast(pl.String).str.strip_chars()
+        return text.cast(pl.Float64, strict=False)
+    return pl.col(name).cast(pl.Float64)
+
+
 def _texts(name: str, schema: pl.Schema) -> pl.Expr:
     """A list column of texts, never null (an empty list for none)."""
     dtype = schema.get(name)
     empty = pl.lit([], pl.List(pl.String))
     if dtype is None:
         return empty
-    if dtype == pl.String:
-        return pl.col(name).str.extract_all(r"[^,;\s]+").fill_null(empty)
+    if _is_text(dtype) or isinstance(dtype, pl.Null):
+        return pl.col(name).cast(pl.String).str.extract_all(r"[^,;\s]+").fill_null(empty)
     return pl.col(name).cast(pl.List(pl.String)).fill_null(empty)
 
 
@@ -176,8 +236,9 @@ def _day(schema: pl.Schema) -> pl.Expr:
     dtype = schema.get("date_of_service")
     if dtype is None:
         return pl.lit(None, pl.Date)
-    if dtype == pl.String:
-        return pl.col("date_of_service").str.to_date("%Y-%m-%d", strict=False)
+    if _is_text(dtype):
+        text = pl.col("date_of_service").cast(pl.String)
+        return text.str.to_date("%Y-%m-%d", strict=False)
     if isinstance(dtype, pl.Datetime):
         return pl.col("date_of_service").dt.date()
     return pl.col("date_of_service").cast(pl.Date)
@@ -196,6 +257,7 @@ def prepare(frame: pl.LazyFrame, payer: str | None) -> pl.LazyFrame:
         raise InvalidInputError(
             list(schema), "a table with a 'code' column (and any of the others)", what="claim lines"
         )
+    _check_columns(frame, schema)
     payer_expr = pl.lit(payer, pl.String)
     if "payer" in schema:
         payer_expr = pl.coalesce(pl.col("payer").cast(pl.String), payer_expr)
@@ -206,12 +268,12 @@ def prepare(frame: pl.LazyFrame, payer: str | None) -> pl.LazyFrame:
         payer_expr.alias("payer_raw"),
         pl.col("code").cast(pl.String).alias("code_raw"),
         _texts("modifiers", schema).alias("mods"),
-        _optional("units", schema, pl.Float64).alias("units"),
+        _number("units", schema).alias("units"),
         _place(schema).alias("pos_raw"),
         _day(schema).alias("date"),
         _texts("diagnoses", schema).alias("dx"),
-        _optional("dose_mg", schema, pl.Float64).alias("dose"),
-        _optional("discarded_mg", schema, pl.Float64).alias("disc"),
+        _number("dose_mg", schema).alias("dose"),
+        _number("discarded_mg", schema).alias("disc"),
         _optional("evaluation_and_management", schema, pl.Boolean).fill_null(False).alias("em"),
         _optional("prior_authorization", schema, pl.String).alias("pa_raw"),
     )

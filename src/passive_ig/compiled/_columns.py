@@ -1,0 +1,56 @@
+"""What each column of a table of claim lines may hold, and the errors for one that holds
+something else. Each engine's ``prepare`` reads a column by its kind here and refuses,
+before any rule runs, a column of a type it cannot read, and text that does not read as
+the number it stands for; so a bad column gets an error that names it, its row and its
+value, not one from deep inside the engine.
+
+The expectations are worded as :func:`passive_ig.frames.check_frame` words them.
+"""
+
+from __future__ import annotations
+
+from ..errors import InvalidInputError
+
+__all__ = ["EXPECTED", "KINDS", "wrong_type", "wrong_values"]
+
+NUMBER, FLAG, TEXTS, DAY, PLACE = "number", "flag", "texts", "day", "place"
+
+KINDS = {
+    "units": NUMBER,
+    "dose_mg": NUMBER,
+    "discarded_mg": NUMBER,
+    "evaluation_and_management": FLAG,
+    "modifiers": TEXTS,
+    "diagnoses": TEXTS,
+    "date_of_service": DAY,
+    "place_of_service": PLACE,
+}
+"""The columns whose type is checked, by what they hold: numbers (or text that reads as
+one), yes/no (booleans, or integers), texts (a list of text, or text), a day (a date, a
+timestamp, or text), a place of service (text, or a number)."""
+
+EXPECTED = {
+    "units": "a number of units",
+    "dose_mg": "a number of milligrams",
+    "discarded_mg": "a number of milligrams",
+    "evaluation_and_management": "true or false",
+    "modifiers": "a list of text, or text separated by commas",
+    "diagnoses": "a list of text, or text separated by commas",
+    "date_of_service": "a date, or text as 'YYYY-MM-DD'",
+    "place_of_service": "a place-of-service code as text, e.g. '11'",
+}
+
+
+def wrong_type(column: str, type_name: str) -> InvalidInputError:
+    """The error of a column of a type the compiled rules cannot read."""
+    return InvalidInputError(
+        type_name, f"a column of {EXPECTED[column]}", what=f"type of column {column!r}"
+    )
+
+
+def wrong_values(column: str, row: int, value: object, count: int) -> InvalidInputError:
+    """The error of a column of text that does not read as numbers: its first bad value,
+    its row (the line's position in the table, from 0) and how many more there are."""
+    more = count - 1
+    rows = "" if more == 0 else f" (and {more} more row{'s' if more > 1 else ''})"
+    return InvalidInputError(value, EXPECTED[column], what=f"{column} on row {row}{rows}")
