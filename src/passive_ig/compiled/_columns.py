@@ -9,9 +9,11 @@ The expectations are worded as :func:`passive_ig.frames.check_frame` words them.
 
 from __future__ import annotations
 
+import difflib
+
 from ..errors import InvalidInputError
 
-__all__ = ["EXPECTED", "KINDS", "wrong_type", "wrong_values"]
+__all__ = ["EXPECTED", "KINDS", "no_code", "wrong_type", "wrong_values"]
 
 NUMBER, FLAG, TEXTS, DAY, PLACE = "number", "flag", "texts", "day", "place"
 
@@ -54,3 +56,12 @@ def wrong_values(column: str, row: int, value: object, count: int) -> InvalidInp
     more = count - 1
     rows = "" if more == 0 else f" (and {more} more row{'s' if more > 1 else ''})"
     return InvalidInputError(value, EXPECTED[column], what=f"{column} on row {row}{rows}")
+
+
+def no_code(columns: list[str]) -> InvalidInputError:
+    """The error of a table with no ``code`` column, naming the nearest of its columns."""
+    expected = "a table with a 'code' column (and any of the others)"
+    near = difflib.get_close_matches("code", columns, n=1, cutoff=0.5)
+    if near:
+        expected += f"; did you mean {near[0]!r}?"
+    return InvalidInputError(columns, expected, what="claim lines")

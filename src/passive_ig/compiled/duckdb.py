@@ -27,7 +27,7 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
-from ._columns import DAY, FLAG, KINDS, NUMBER, TEXTS, wrong_type, wrong_values
+from ._columns import DAY, FLAG, KINDS, NUMBER, TEXTS, no_code, wrong_type, wrong_values
 from ._rows import JoinsSortLast
 from ._rules import Columns, Key
 from ._run import run
@@ -345,9 +345,7 @@ def prepare(
     are numbered in the order the relation gives them."""
     types = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
     if "code" not in types:
-        raise InvalidInputError(
-            list(types), "a table with a 'code' column (and any of the others)", what="claim lines"
-        )
+        raise no_code(list(types))
     row_sql = "CAST(row_number() OVER () - 1 AS BIGINT)"
     if numbered:
         row_sql = f'CAST("{row}" AS BIGINT)'

@@ -27,8 +27,7 @@ import narwhals as nw
 import polars as pl
 
 from ..answers import Severity
-from ..errors import InvalidInputError
-from ._columns import DAY, FLAG, KINDS, NUMBER, TEXTS, wrong_type, wrong_values
+from ._columns import DAY, FLAG, KINDS, NUMBER, TEXTS, no_code, wrong_type, wrong_values
 from ._rules import Columns, Key
 from ._run import run
 
@@ -254,9 +253,7 @@ def prepare(frame: pl.LazyFrame, payer: str | None) -> pl.LazyFrame:
     """The frame's lines in the columns the compiled rules read."""
     schema = frame.collect_schema()
     if "code" not in schema:
-        raise InvalidInputError(
-            list(schema), "a table with a 'code' column (and any of the others)", what="claim lines"
-        )
+        raise no_code(list(schema))
     _check_columns(frame, schema)
     payer_expr = pl.lit(payer, pl.String)
     if "payer" in schema:

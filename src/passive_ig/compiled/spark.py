@@ -20,7 +20,6 @@ See :doc:`/how-to/check-with-spark` for an example that runs.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import itertools
 from collections.abc import Iterable
@@ -32,6 +31,7 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
+from ._columns import DAY, FLAG, KINDS, NUMBER, TEXTS, no_code, wrong_type, wrong_values
 from ._rows import JoinsSortLast
 from ._rules import Columns, Key
 from ._run import PREPARED, run
@@ -212,6 +212,58 @@ def _optional(f: ModuleType, name: str, schema: nw.Schema, kind: str) -> Any:
     return f.col(name).cast(kind)
 
 
+def _is_text(dtype: Any) -> bool:
+    return dtype in (nw.String, nw.Categorical, nw.Enum)
+
+
+def _readable(kind: str, dtype: Any) -> bool:
+    """Whether a column of ``dtype`` holds what a column of ``kind`` holds (see
+    :data:`passive_ig.compiled._columns.KINDS`); a type narwhals does not know, Spark's
+    own, is left to Spark."""
+    if dtype in (nw.Unknown, nw.Object):
+        return True
+    if kind == NUMBER:
+        return bool(dtype.is_numeric()) or _is_text(dtype)
+    if kind == FLAG:
+        return dtype == nw.Boolean or bool(dtype.is_integer())
+    if kind == TEXTS:
+        return _is_text(dtype) or (dtype == nw.List and _is_text(dtype.inner))
+    if kind == DAY:
+        return dtype in (nw.Date, nw.Datetime) or _is_text(dtype)
+    return _is_text(dtype) or bool(dtype.is_numeric())  # PLACE
+
+
+def _number(f: ModuleType, name: str, schema: nw.Schema) -> Any:
+    """A column of numbers (text that reads as none: null, refused before)."""
+    if name not in schema:
+        return f.lit(None).cast("double")
+    if _is_text(schema[name]):
+        return f.expr(f"try_cast(trim(CAST(`{name}` AS string)) AS double)")
+    return f.col(name).cast("double")
+
+
+def _check_columns(native: Any, schema: nw.Schema, f: ModuleType, window: Any) -> None:
+    """Refuse a column the rules cannot read, and text that does not read as the number
+    it stands for (the first such value, its row and how many there are: a job on the
+    cluster, only for a column of text)."""
+    for name, kind in KINDS.items():
+        dtype = schema.get(name)
+        if dtype is not None and not _readable(kind, dtype):
+            raise wrong_type(name, str(dtype))
+    for name, kind in KINDS.items():
+        if kind != NUMBER or not _is_text(schema.get(name)):
+            continue
+        bad = native.select(
+            _row_number(f, window).alias("n"),
+            f.col(name).cast("string").alias("value"),
+            _number(f, name, schema).alias("number"),
+        ).filter(f.col("value").isNotNull() & f.col("number").isNull())
+        count = bad.count()
+        if count:
+            first = bad.orderBy("n").limit(1).collect()[0]
+            raise wrong_values(name, first["n"], first["value"], count)
+
+
 def _row_number(f: ModuleType, window: Any) -> Any:
     """Each row's position in the frame, from 0."""
     if hasattr(f, "monotonically_increasing_id"):
@@ -227,12 +279,9 @@ def prepare(frame: nw.LazyFrame[Any], payer: str | None) -> nw.LazyFrame[Any]:
     """The frame's lines in the columns the compiled rules read (PREPARED)."""
     schema = frame.collect_schema()
     if "code" not in schema:
-        expected = "a table with a 'code' column (and any of the others)"
-        near = difflib.get_close_matches("code", list(schema), n=1, cutoff=0.5)
-        if near:
-            expected += f"; did you mean {near[0]!r}?"
-        raise InvalidInputError(list(schema), expected, what="claim lines")
+        raise no_code(list(schema))
     f, window = _modules(frame)
+    _check_columns(frame.to_native(), schema, f, window)
     payer_col = f.lit(payer).cast("string")
     if "payer" in schema:
         payer_col = f.coalesce(f.col("payer").cast("string"), payer_col)
@@ -243,12 +292,12 @@ def prepare(frame: nw.LazyFrame[Any], payer: str | None) -> nw.LazyFrame[Any]:
         payer_col.alias("payer_raw"),
         f.col("code").cast("string").alias("code_raw"),
         _texts(f, "modifiers", schema).alias("mods"),
-        _optional(f, "units", schema, "double").alias("units"),
+        _number(f, "units", schema).alias("units"),
         _place(f, schema).alias("pos_raw"),
         _day(f, schema).alias("date"),
         _texts(f, "diagnoses", schema).alias("dx"),
-        _optional(f, "dose_mg", schema, "double").alias("dose"),
-        _optional(f, "discarded_mg", schema, "double").alias("disc"),
+        _number(f, "dose_mg", schema).alias("dose"),
+        _number(f, "discarded_mg", schema).alias("disc"),
         f.coalesce(
             _optional(f, "evaluation_and_management", schema, "boolean"), f.lit(False)
         ).alias("em"),
