@@ -118,3 +118,15 @@ def test_a_csv_file_whose_units_column_holds_a_word_names_its_row(tmp_path: Path
     assert (
         str(caught.value) == "'seventy' is not a valid units on row 1: expected a number of units"
     )
+
+
+@pytest.mark.parametrize("engine", REFUSING)
+def test_a_table_without_a_code_column_names_its_nearest_column(
+    engine: str, tmp_path: Path
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        _check(engine, {"claim_id": ["c1"], "cpt_code": ["J1459"]}, tmp_path)
+    assert str(caught.value) == (
+        "['claim_id', 'cpt_code'] is not a valid claim lines: expected a table with a 'code' "
+        "column (and any of the others); did you mean 'cpt_code'?"
+    )

@@ -344,8 +344,11 @@ def prepare(
     this module, numbered file by file, in the order of their names; otherwise the rows
     are numbered in the order the relation gives them."""
     types = {name: str(kind) for name, kind in zip(relation.columns, relation.types, strict=True)}
-    if "code" not in types:
-        raise no_code(list(types))
+    if "code" not in types:  # (named without the columns this module added)
+        added = ({row} if numbered else set()) | (
+            {"filename", "file_row_number"} if files else set()
+        )
+        raise no_code([name for name in types if name not in added])
     row_sql = "CAST(row_number() OVER () - 1 AS BIGINT)"
     if numbered:
         row_sql = f'CAST("{row}" AS BIGINT)'
