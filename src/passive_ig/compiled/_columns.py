@@ -10,10 +10,14 @@ The expectations are worded as :func:`passive_ig.frames.check_frame` words them.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from ..errors import InvalidInputError
 
-__all__ = ["EXPECTED", "KINDS", "no_code", "wrong_type", "wrong_values"]
+__all__ = ["EXPECTED", "KINDS", "check_types", "no_code", "number_columns", "wrong_values"]
+
+T = TypeVar("T")
 
 NUMBER, FLAG, TEXTS, DAY, PLACE = "number", "flag", "texts", "day", "place"
 
@@ -43,11 +47,24 @@ EXPECTED = {
 }
 
 
-def wrong_type(column: str, type_name: str) -> InvalidInputError:
-    """The error of a column of a type the compiled rules cannot read."""
-    return InvalidInputError(
-        type_name, f"a column of {EXPECTED[column]}", what=f"type of column {column!r}"
-    )
+def check_types(types: Mapping[str, T], readable: Callable[[str, T], bool]) -> None:
+    """Refuse the first column of ``types`` (name: the engine's type) of a type an engine
+    cannot read, as ``readable(kind, type)`` says."""
+    for name, kind in KINDS.items():
+        dtype = types.get(name)
+        if dtype is not None and not readable(kind, dtype):
+            raise InvalidInputError(
+                str(dtype), f"a column of {EXPECTED[name]}", what=f"type of column {name!r}"
+            )
+
+
+def number_columns(types: Mapping[str, T], is_text: Callable[[T], bool]) -> list[str]:
+    """The columns of numbers that ``types`` gives as text: their values are checked."""
+    return [
+        name
+        for name, kind in KINDS.items()
+        if kind == NUMBER and name in types and is_text(types[name])
+    ]
 
 
 def wrong_values(column: str, row: int, value: object, count: int) -> InvalidInputError:

@@ -27,7 +27,7 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
-from ._columns import DAY, FLAG, KINDS, NUMBER, TEXTS, no_code, wrong_type, wrong_values
+from ._columns import DAY, FLAG, NUMBER, TEXTS, check_types, no_code, number_columns, wrong_values
 from ._rows import JoinsSortLast
 from ._rules import Columns, Key
 from ._run import run
@@ -278,13 +278,8 @@ def _readable(kind: str, type_name: str) -> bool:
 def _check_columns(relation: duckdb.DuckDBPyRelation, types: dict[str, str], row: str) -> None:
     """Refuse a column the rules cannot read, and text that does not read as the number
     it stands for (the first such value, its row, by ``row``, and how many there are)."""
-    for name, kind in KINDS.items():
-        type_name = types.get(name)
-        if type_name is not None and not _readable(kind, type_name):
-            raise wrong_type(name, type_name)
-    for name, kind in KINDS.items():
-        if kind != NUMBER or not _is_text(types.get(name, "")):
-            continue
+    check_types(types, _readable)
+    for name in number_columns(types, _is_text):
         found = relation.query(
             "t",
             f"SELECT count(*), min(n), arg_min(value, n) FROM (SELECT {row} AS n, "
@@ -421,15 +416,7 @@ def check_duckdb(
         )
     files = isinstance(source, (str, os.PathLike)) and not numbered
     prepared = prepare(relation, payer, numbered=numbered, files=files)
-    options: dict[str, Any] = {
-        "as_of": as_of,
-        "registry": registry,
-        "select": select,
-        "ignore": ignore,
-        "min_severity": min_severity,
-        "notes": notes,
-        "payer": payer,
-    }
+    options = _options(payer, as_of, registry, select, ignore, min_severity, notes)
     return _check(prepared, con, numbered, options)[0]
 
 
@@ -464,20 +451,33 @@ def check_pandas(
     numbered = frame.assign(**{_ROW: range(len(frame))})
     relation = con.from_df(numbered)
     prepared = prepare(relation, payer, numbered=True, row=_ROW)
-    options: dict[str, Any] = {
+    options = _options(payer, as_of, registry, select, ignore, min_severity, notes)
+    findings, table = _check(prepared, con, True, options)
+    try:
+        return findings.df()
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _options(
+    payer: str | None,
+    as_of: dt.date | None,
+    registry: Registry | None,
+    select: Iterable[str] | str | None,
+    ignore: Iterable[str] | str | None,
+    min_severity: Severity | str | None,
+    notes: bool,
+) -> dict[str, Any]:
+    """The options of :func:`passive_ig.compiled._run.run`, by name."""
+    return {
+        "payer": payer,
         "as_of": as_of,
         "registry": registry,
         "select": select,
         "ignore": ignore,
         "min_severity": min_severity,
         "notes": notes,
-        "payer": payer,
     }
-    findings, table = _check(prepared, con, True, options)
-    try:
-        return findings.df()
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _check(

@@ -27,7 +27,7 @@ import narwhals as nw
 import polars as pl
 
 from ..answers import Severity
-from ._columns import DAY, FLAG, KINDS, NUMBER, TEXTS, no_code, wrong_type, wrong_values
+from ._columns import DAY, FLAG, NUMBER, TEXTS, check_types, no_code, number_columns, wrong_values
 from ._rules import Columns, Key
 from ._run import run
 
@@ -179,13 +179,8 @@ def _readable(kind: str, dtype: Any) -> bool:
 def _check_columns(frame: pl.LazyFrame, schema: pl.Schema) -> None:
     """Refuse a column the rules cannot read, and text that does not read as the number
     it stands for (the first such value, its row and how many there are)."""
-    for name, kind in KINDS.items():
-        dtype = schema.get(name)
-        if dtype is not None and not _readable(kind, dtype):
-            raise wrong_type(name, str(dtype))
-    for name, kind in KINDS.items():
-        if kind != NUMBER or not _is_text(schema.get(name)):
-            continue
+    check_types(schema, _readable)
+    for name in number_columns(schema, _is_text):
         bad = (
             frame.with_row_index("at")
             .filter(pl.col(name).is_not_null() & _number(name, schema).is_null())

@@ -31,7 +31,7 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
-from ._columns import DAY, FLAG, KINDS, NUMBER, TEXTS, no_code, wrong_type, wrong_values
+from ._columns import DAY, FLAG, NUMBER, TEXTS, check_types, no_code, number_columns, wrong_values
 from ._rows import JoinsSortLast
 from ._rules import Columns, Key
 from ._run import PREPARED, run
@@ -246,13 +246,8 @@ def _check_columns(native: Any, schema: nw.Schema, f: ModuleType, window: Any) -
     """Refuse a column the rules cannot read, and text that does not read as the number
     it stands for (the first such value, its row and how many there are: a job on the
     cluster, only for a column of text)."""
-    for name, kind in KINDS.items():
-        dtype = schema.get(name)
-        if dtype is not None and not _readable(kind, dtype):
-            raise wrong_type(name, str(dtype))
-    for name, kind in KINDS.items():
-        if kind != NUMBER or not _is_text(schema.get(name)):
-            continue
+    check_types(schema, _readable)
+    for name in number_columns(schema, _is_text):
         bad = native.select(
             _row_number(f, window).alias("n"),
             f.col(name).cast("string").alias("value"),
