@@ -6,6 +6,7 @@ more there are. Text that does read as numbers is read."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,12 @@ def test_a_column_of_a_type_the_rules_cannot_read_is_refused_by_name(
 ) -> None:
     values, polars_type, duckdb_type, expected = TYPES[column]
     columns = {"code": ["J1459"], "units": [70], column: values}
-    type_name = polars_type if engine in ("polars", "spark") else duckdb_type
+    type_name = {
+        "polars": polars_type,
+        "spark": polars_type,  # (narwhals' name)
+        "pandas": str(pd.Series(values).dtype),  # (the frame's own)
+        "duckdb": duckdb_type,
+    }[engine]
     with pytest.raises(InvalidInputError) as caught:
         _check(engine, columns, tmp_path)
     assert str(caught.value) == (
@@ -130,3 +136,107 @@ def test_a_table_without_a_code_column_names_its_nearest_column(
         "['claim_id', 'cpt_code'] is not a valid claim lines: expected a table with a 'code' "
         "column (and any of the others); did you mean 'cpt_code'?"
     )
+
+
+@pytest.mark.parametrize("engine", REFUSING)
+@pytest.mark.parametrize("text", ["nan", "inf", "Infinity", "7_0", "1,000", "70 units"])
+def test_text_that_each_engine_would_read_its_own_way_is_no_number(
+    engine: str, text: str, tmp_path: Path
+) -> None:
+    columns = _lines(units=["70", text], dose_mg=[35000.0, 35000.0])
+    with pytest.raises(InvalidInputError) as caught:
+        _check(engine, columns, tmp_path)
+    assert (
+        str(caught.value) == f"{text!r} is not a valid units on row 1: expected a number of units"
+    )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_blank_text_in_a_number_column_is_no_number_given(engine: str, tmp_path: Path) -> None:
+    blank = _lines(units=["", "  ", "70"], dose_mg=[35000.0] * 3)
+    missing = _lines(units=[None, None, 70], dose_mg=[35000.0] * 3)
+    assert _check(engine, blank, tmp_path) == _check(engine, missing, tmp_path)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_place_of_service_that_is_no_whole_number_from_0_to_99_is_read_as_written(
+    engine: str, tmp_path: Path
+) -> None:
+    columns = _lines(place_of_service=[11.0, 11.5, 123.0], units=[70] * 3, dose_mg=[35000.0] * 3)
+    found = [(row, rule) for row, rule, _ in _check(engine, columns, tmp_path)]
+    assert (0, "place-of-service.malformed") not in found
+    assert (1, "place-of-service.malformed") in found
+    assert (2, "place-of-service.malformed") in found
+
+
+def test_a_pandas_column_of_nothing_but_nan_is_a_column_not_given() -> None:
+    # (pandas reads an empty column of a CSV file as floats, all NaN)
+    text = "claim_id,code,units,dose_mg,modifiers,diagnoses,date_of_service\n"
+    frame = pd.read_csv(io.StringIO(text + "c1,J1459,70,35000,,,2024-03-01\n"))
+    assert str(frame["modifiers"].dtype) == "float64"
+    found = check_table(frame, payer="Medicare")
+    assert found["rule"].tolist() == [
+        "medicare.jw-jz-required",
+        "claim.product-without-administration",
+    ]
+    assert check_table(frame.iloc[:0], payer="Medicare").empty
+
+
+def test_a_date_with_a_time_zone_is_the_date_on_that_zones_clock() -> None:
+    # 23:30 in Los Angeles on the last day of ICD-9-CM is already the first day of
+    # ICD-10-CM in UTC
+    day = pd.to_datetime(["2015-09-30 23:30"]).tz_localize("America/Los_Angeles")
+    columns = {"code": ["96365"], "units": [1], "diagnoses": ["250.00"], "date_of_service": day}
+    options: dict[str, Any] = {"payer": "Medicare", "select": ["diagnosis"]}
+    assert check_table(pd.DataFrame(columns), **options).empty
+    moment = pl.Series([dt.datetime(2015, 9, 30, 23, 30)]).dt.replace_time_zone(
+        "America/Los_Angeles"
+    )
+    lines = pl.DataFrame({**columns, "date_of_service": moment})
+    assert check_table(lines, **options).is_empty()
+    # (the same moment given in UTC is on the first day of ICD-10-CM)
+    utc = lines.with_columns(pl.col("date_of_service").dt.convert_time_zone("UTC"))
+    assert check_table(utc, **options)["rule"].to_list() == ["diagnosis.wrong-code-set"]
+
+
+def test_a_pandas_column_of_objects_typed_wrongly_by_its_first_values_is_read() -> None:
+    # (DuckDB types a column of Python objects from its first thousand values)
+    count = 3000
+    codes = pd.Series(["96365"] * (count - 1) + ["J1459"], dtype=object)
+    codes[: count - 1] = 96365
+    frame = pd.DataFrame({"code": codes, "units": [1] * (count - 1) + [70]})
+    frame["date_of_service"] = DAY
+    found = check_table(frame, payer="Medicare", select=["medicare.jw-jz-required"])
+    assert found["row"].tolist() == [count - 1]
+
+
+def test_polars_columns_called_row_or_at_are_left_alone(tmp_path: Path) -> None:
+    columns = _lines(units=["70", "70"], dose_mg=[35000.0] * 2, modifiers=["JZ", ""])
+    plain = _check("polars", columns, tmp_path)
+    assert _check("polars", {**columns, "row": [7, 8], "at": [1, 2]}, tmp_path) == plain
+
+
+def test_modifiers_in_a_fixed_size_array_are_read(tmp_path: Path) -> None:
+    lines = pl.DataFrame(_lines(units=[70], dose_mg=[35000.0], modifiers=[["JZ", "00"]]))
+    arrays = lines.with_columns(pl.col("modifiers").cast(pl.Array(pl.String, 2)))
+    found = check_table(lines, payer="Medicare").select("rule", "path").rows()
+    assert found  # (00 is a placeholder, no modifier)
+    assert check_table(arrays, payer="Medicare").select("rule", "path").rows() == found
+    con = duckdb.connect()
+
+    def rules(kind: str) -> list[Any]:
+        relation = con.sql(
+            "SELECT 'J1459' AS code, 70 AS units, 35000.0 AS dose_mg, DATE '2024-03-01' AS "
+            f"date_of_service, CAST(['JZ', '00'] AS {kind}) AS modifiers"
+        )
+        return (
+            check_table(relation, payer="Medicare", connection=con).select("rule, path").fetchall()
+        )
+
+    assert rules("VARCHAR[2]") == rules("VARCHAR[]") == found
+
+
+@pytest.mark.parametrize("engine", REFUSING)
+def test_a_code_column_spelled_in_capitals_is_named(engine: str, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match=r"did you mean 'CODE'\?$"):
+        _check(engine, {"CODE": ["J1459"], "units": [70]}, tmp_path)

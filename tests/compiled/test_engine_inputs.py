@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +162,6 @@ def test_a_table_none_of_whose_payers_is_known_gives_one_error_row_each(
 
 def test_checks_in_threads_give_what_each_gives_alone() -> None:
     # the lookup tables a plan keeps for the process are shared by every thread
-    from concurrent.futures import ThreadPoolExecutor
 
     table = pl.concat([_two_line_claim(f"c{i}") for i in range(20)])
     selections: list[dict[str, Any]] = [
@@ -197,15 +197,23 @@ def test_a_pandas_frame_comes_back_as_a_pandas_frame_of_findings_by_position() -
     assert found[["row", "claim_id", "line"]].values.tolist() == [[0, "c1", 0], [2, "c2", 0]]
 
 
-def test_a_pandas_frame_with_a_column_of_passive_igs_own_name_is_refused() -> None:
+def test_a_pandas_frames_columns_the_rules_do_not_read_are_left_alone() -> None:
     pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame({"code": ["J1459"], "__passive_ig_row": [1]})
-    with pytest.raises(InvalidInputError) as caught:
-        check_table(frame, payer="Medicare")
-    assert str(caught.value) == (
-        "'__passive_ig_row' is not a valid column: expected a column name passive_ig "
-        "does not use itself"
+    # (a column called as passive_ig's own helper column, and one that differs from a
+    # column the rules read by case alone, which DuckDB would rename)
+    frame = pd.DataFrame(
+        {
+            "__passive_ig_row": [5, 6],
+            "Units": ["see note", "see note"],
+            "code": ["J1459", "J1459"],
+            "units": [70, 70],
+            "dose_mg": [35000.0, 35000.0],
+            "modifiers": ["JZ", ""],
+            "date_of_service": [DAY, DAY],
+        }
     )
+    found = check_table(frame, payer="Medicare")
+    assert found[["row", "rule"]].values.tolist() == [[1, "medicare.jw-jz-required"]]
 
 
 def test_a_pandas_series_is_not_a_table_of_claim_lines() -> None:
@@ -237,3 +245,29 @@ def test_a_csv_file_without_a_place_of_service_column_is_checked(tmp_path: Path)
         ("medicare.jw-jz-required",),
         ("claim.product-without-administration",),
     ]
+
+
+def test_pandas_frames_checked_in_threads_give_what_each_gives_alone() -> None:
+    pd = pytest.importorskip("pandas")
+    frames = [
+        pd.DataFrame(
+            {
+                "claim_id": [f"c{i}", f"c{i}"],
+                "code": ["J1459", "96365" if i % 2 else "J1569"],
+                "units": [70, 1],
+                "dose_mg": [35000.0, None],
+                "date_of_service": [DAY, DAY],
+            }
+        )
+        for i in range(6)
+    ]
+
+    def rows(frame: Any) -> list[Any]:
+        found = check_table(frame, payer="Medicare")
+        return found.assign(sources=found["sources"].map(list)).values.tolist()
+
+    alone = [rows(frame) for frame in frames]
+    assert all(alone)
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(rows, frames * 4))
+    assert together == alone * 4

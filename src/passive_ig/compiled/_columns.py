@@ -15,7 +15,15 @@ from typing import TypeVar
 
 from ..errors import InvalidInputError
 
-__all__ = ["EXPECTED", "KINDS", "check_types", "no_code", "number_columns", "wrong_values"]
+__all__ = [
+    "EXPECTED",
+    "KINDS",
+    "NUMBER_TEXT",
+    "no_code",
+    "number_columns",
+    "readable_types",
+    "wrong_values",
+]
 
 T = TypeVar("T")
 
@@ -35,6 +43,11 @@ KINDS = {
 one), yes/no (booleans, or integers), texts (a list of text, or text), a day (a date, a
 timestamp, or text), a place of service (text, or a number)."""
 
+NUMBER_TEXT = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+"""Text that reads as a number, once trimmed: digits, a point, an exponent; not ``nan``,
+``inf``, ``1,000`` nor ``7_0`` (each engine would read those its own way). Text that is
+empty once trimmed is no number given."""
+
 EXPECTED = {
     "units": "a number of units",
     "dose_mg": "a number of milligrams",
@@ -47,15 +60,30 @@ EXPECTED = {
 }
 
 
-def check_types(types: Mapping[str, T], readable: Callable[[str, T], bool]) -> None:
-    """Refuse the first column of ``types`` (name: the engine's type) of a type an engine
-    cannot read, as ``readable(kind, type)`` says."""
-    for name, kind in KINDS.items():
-        dtype = types.get(name)
-        if dtype is not None and not readable(kind, dtype):
+def readable_types(
+    types: Mapping[str, T],
+    readable: Callable[[str, T], bool],
+    empty: Callable[[list[str]], set[str]],
+    shown: Callable[[str], str] = lambda name: "",
+) -> dict[str, T]:
+    """``types`` (each column's type on the engine) without the columns of a type the
+    rules cannot read that hold no value at all (``empty`` says which of those it is
+    given do): such a column is as good as absent, as a pandas column of NaN only is.
+    Refuses the first other column of a type the rules cannot read, named by its type as
+    ``shown`` gives it (default: the engine's)."""
+    unread = [
+        name for name, kind in KINDS.items() if name in types and not readable(kind, types[name])
+    ]
+    if not unread:
+        return dict(types)
+    blank = empty(unread)
+    for name in unread:
+        if name not in blank:
+            type_name = shown(name) or str(types[name])
             raise InvalidInputError(
-                str(dtype), f"a column of {EXPECTED[name]}", what=f"type of column {name!r}"
+                type_name, f"a column of {EXPECTED[name]}", what=f"type of column {name!r}"
             )
+    return {name: kind for name, kind in types.items() if name not in blank}
 
 
 def number_columns(types: Mapping[str, T], is_text: Callable[[T], bool]) -> list[str]:
@@ -76,9 +104,11 @@ def wrong_values(column: str, row: int, value: object, count: int) -> InvalidInp
 
 
 def no_code(columns: list[str]) -> InvalidInputError:
-    """The error of a table with no ``code`` column, naming the nearest of its columns."""
+    """The error of a table with no ``code`` column, naming the nearest of its columns
+    (``CODE`` is nearest of all: column names are matched without case)."""
     expected = "a table with a 'code' column (and any of the others)"
-    near = difflib.get_close_matches("code", columns, n=1, cutoff=0.5)
+    lowered = {str(name).lower(): str(name) for name in reversed(columns)}
+    near = difflib.get_close_matches("code", list(lowered), n=1, cutoff=0.5)
     if near:
-        expected += f"; did you mean {near[0]!r}?"
+        expected += f"; did you mean {lowered[near[0]]!r}?"
     return InvalidInputError(columns, expected, what="claim lines")

@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
+import threading
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -27,7 +29,17 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
-from ._columns import DAY, FLAG, NUMBER, TEXTS, check_types, no_code, number_columns, wrong_values
+from ._columns import (
+    DAY,
+    FLAG,
+    NUMBER,
+    NUMBER_TEXT,
+    TEXTS,
+    no_code,
+    number_columns,
+    readable_types,
+    wrong_values,
+)
 from ._rows import JoinsSortLast
 from ._rules import Columns, Key
 from ._run import run
@@ -94,13 +106,17 @@ class _DuckDB(JoinsSortLast):
         table's name comes with it."""
         self.cache(frame)
         name = self.made.pop()
+        self.drop()
+        query = f"SELECT * REPLACE (CAST(sources AS VARCHAR[]) AS sources) FROM {name}"
+        return self.con.sql(query), name
+
+    def drop(self) -> None:
+        """Drop the tables this check made (but the findings', once ``finish`` took it)."""
         if self.made:  # (one statement: each costs DuckDB's Python API a bind)
             self.con.execute(
                 "; ".join(f"DROP TABLE IF EXISTS {table}" for table in reversed(self.made))
             )
         self.made.clear()
-        query = f"SELECT * REPLACE (CAST(sources AS VARCHAR[]) AS sources) FROM {name}"
-        return self.con.sql(query), name
 
     def table(self, columns: dict[str, list[Any]], types: dict[str, str]) -> nw.LazyFrame[Any]:
         # each column goes in as one list parameter, and unnest zips them into rows: far
@@ -227,7 +243,7 @@ def _texts(name: str, types: dict[str, str]) -> str:
     kind = types.get(name)
     if kind is None:
         return "CAST([] AS VARCHAR[])"
-    if kind.endswith("[]"):
+    if _LIST.match(kind):
         return f'coalesce(CAST("{name}" AS VARCHAR[]), CAST([] AS VARCHAR[]))'
     split = f"regexp_split_to_array(CAST(\"{name}\" AS VARCHAR), '[,;\\s]+')"
     return f"coalesce(list_filter({split}, lambda x: x <> ''), CAST([] AS VARCHAR[]))"
@@ -258,6 +274,10 @@ def _is_text(kind: str) -> bool:
     return kind == "VARCHAR" or kind.startswith("ENUM(")
 
 
+_LIST = re.compile(r"^(.*)\[[0-9]*\]$")
+"""A list type (``VARCHAR[]``) or an array type (``VARCHAR[3]``), and its items' type."""
+
+
 def _readable(kind: str, type_name: str) -> bool:
     """Whether a column of DuckDB type ``type_name`` holds what a column of ``kind``
     holds (see :data:`passive_ig.compiled._columns.KINDS`)."""
@@ -268,45 +288,74 @@ def _readable(kind: str, type_name: str) -> bool:
     if kind == FLAG:
         return type_name == "BOOLEAN" or type_name in _INTEGERS
     if kind == TEXTS:
-        inner = type_name[:-2] if type_name.endswith("[]") else type_name
-        return _is_text(inner) or inner == _NULL
+        listed = _LIST.match(type_name)
+        inner = listed.group(1) if listed else type_name
+        return _is_text(inner) or (listed is not None and inner == _NULL)
     if kind == DAY:
         return type_name == "DATE" or type_name.startswith("TIMESTAMP") or _is_text(type_name)
     return _is_text(type_name) or _is_number(type_name)  # PLACE
 
 
-def _check_columns(relation: duckdb.DuckDBPyRelation, types: dict[str, str], row: str) -> None:
-    """Refuse a column the rules cannot read, and text that does not read as the number
-    it stands for (the first such value, its row, by ``row``, and how many there are)."""
-    check_types(types, _readable)
+def _columns(
+    relation: duckdb.DuckDBPyRelation,
+    types: dict[str, str],
+    row: str,
+    shown: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The relation's columns the rules read, by type: a column of a type they cannot
+    read that holds no value is left out, any other is refused (named by its type as
+    ``shown`` gives it, else DuckDB's); so is text that does not read as the number it
+    stands for (the first such value, its row, by ``row``, and how many there are)."""
+
+    def query(sql: str) -> list[Any]:
+        found = relation.query("t", sql)
+        assert found is not None
+        return list(found.fetchall()[0])
+
+    def empty(names: list[str]) -> set[str]:
+        counts = query("SELECT " + ", ".join(f'count("{name}")' for name in names) + " FROM t")
+        return {name for name, count in zip(names, counts, strict=True) if not count}
+
+    names = shown or {}
+    types = readable_types(types, _readable, empty, lambda name: names.get(name, ""))
     for name in number_columns(types, _is_text):
-        found = relation.query(
-            "t",
+        count, at, value = query(
             f"SELECT count(*), min(n), arg_min(value, n) FROM (SELECT {row} AS n, "
             f'CAST("{name}" AS VARCHAR) AS value FROM t) '
-            f"WHERE value IS NOT NULL AND TRY_CAST(trim(value) AS DOUBLE) IS NULL",
+            f"WHERE trim(value) <> '' AND NOT regexp_full_match(trim(value), '{NUMBER_TEXT}')"
         )
-        assert found is not None
-        count, at, value = found.fetchall()[0]
         if count:
             raise wrong_values(name, at, value, count)
+    return types
 
 
 def _number(name: str, types: dict[str, str]) -> str:
-    """A column of numbers (text that reads as none: null, refused before)."""
+    """A column of numbers (text that is no number: null, refused before; blank text:
+    null)."""
     if name not in types:
         return "CAST(NULL AS DOUBLE)"
     if _is_text(types[name]):
-        return f'TRY_CAST(trim(CAST("{name}" AS VARCHAR)) AS DOUBLE)'
+        text = f'trim(CAST("{name}" AS VARCHAR))'
+        return (
+            f"CASE WHEN regexp_full_match({text}, '{NUMBER_TEXT}') "
+            f"THEN TRY_CAST({text} AS DOUBLE) END"
+        )
     return f'CAST("{name}" AS DOUBLE)'
 
 
 def _place(types: dict[str, str]) -> str:
+    """The place of service as text: a whole number from 0 to 99 as two digits, any other
+    number as it is written (a place no one has)."""
     kind = types.get("place_of_service")
     if kind is None:
         return "CAST(NULL AS VARCHAR)"
     if _is_number(kind):
-        return "lpad(CAST(CAST(place_of_service AS BIGINT) AS VARCHAR), 2, '0')"
+        number = "CAST(place_of_service AS DOUBLE)"
+        return (
+            f"CASE WHEN {number} = floor({number}) AND {number} BETWEEN 0 AND 99 "
+            f"THEN lpad(CAST(CAST({number} AS BIGINT) AS VARCHAR), 2, '0') "
+            "ELSE CAST(place_of_service AS VARCHAR) END"
+        )
     return "CAST(place_of_service AS VARCHAR)"
 
 
@@ -332,6 +381,7 @@ def prepare(
     numbered: bool = False,
     files: bool = False,
     row: str = "file_row_number",
+    shown: dict[str, str] | None = None,
 ) -> duckdb.DuckDBPyRelation:
     """The relation's lines in the columns the compiled rules read. ``numbered``: its
     column ``row`` numbers its rows (one Parquet file read by this module, its
@@ -349,7 +399,7 @@ def prepare(
         row_sql = f'CAST("{row}" AS BIGINT)'
     elif "filename" in types and "file_row_number" in types and files:
         row_sql = "CAST(row_number() OVER (ORDER BY filename, file_row_number) - 1 AS BIGINT)"
-    _check_columns(relation, types, row_sql)
+    types = _columns(relation, types, row_sql, shown)
     payer_sql = "CAST(NULL AS VARCHAR)" if payer is None else _literal(payer, "str")
     if "payer" in types:
         payer_sql = f"coalesce(CAST(payer AS VARCHAR), {payer_sql})"
@@ -423,6 +473,27 @@ def check_duckdb(
 _ROW = "__passive_ig_row"
 """The column of a pandas frame's positions, in the copy DuckDB reads."""
 
+READ = (
+    "claim_id",
+    "line_id",
+    "payer",
+    "code",
+    "modifiers",
+    "units",
+    "place_of_service",
+    "date_of_service",
+    "diagnoses",
+    "dose_mg",
+    "discarded_mg",
+    "evaluation_and_management",
+    "prior_authorization",
+)
+"""The columns of a table of lines the rules read."""
+
+_OWN = threading.local()
+"""passive_ig's own DuckDB connection in each thread, for the pandas frames checked
+without a connection (a DuckDB connection serves one thread at a time)."""
+
 
 def check_pandas(
     frame: Any,
@@ -439,24 +510,69 @@ def check_pandas(
     """Check a pandas DataFrame of claim lines on DuckDB; a pandas DataFrame of findings
     comes back. See :func:`passive_ig.compiled.check_table`.
 
-    DuckDB reads the frame where it is (``connection``: default, DuckDB's default
-    connection). A finding's ``row`` is its line's position in the frame, whatever the
-    frame's index; ``sources`` holds an array of source ids. The findings' table is
-    dropped once they are in the frame returned."""
-    columns = [str(name) for name in frame.columns]
-    if _ROW in columns:
-        raise InvalidInputError(_ROW, "a column name passive_ig does not use itself", what="column")
-    con = connection if connection is not None else duckdb.default_connection()
-    # (numbered here: the order in which DuckDB scans a frame is its own)
-    numbered = frame.assign(**{_ROW: range(len(frame))})
-    relation = con.from_df(numbered)
-    prepared = prepare(relation, payer, numbered=True, row=_ROW)
-    options = _options(payer, as_of, registry, select, ignore, min_severity, notes)
-    findings, table = _check(prepared, con, True, options)
+    DuckDB copies the columns the rules read into a table of its own, once, on
+    ``connection`` (default: a connection of passive_ig's own, one for each thread, so
+    that frames can be checked in several threads at once). A finding's ``row`` is its
+    line's position in the frame, whatever the frame's index; ``sources`` holds an array
+    of source ids. A date with a time zone is the date on that zone's clock. The tables
+    the check made are dropped once the findings are in the frame returned."""
+    names = [name for name in frame.columns if isinstance(name, str)]
+    twice = sorted({name for name in names if names.count(name) > 1 and name in READ})
+    if twice:
+        raise InvalidInputError(twice[0], "a column name given once", what="column of claim lines")
+    read = [name for name in READ if name in names]
+    if "code" not in read:
+        raise no_code([str(name) for name in frame.columns])
+    lines = frame[read]
+    day = lines.get("date_of_service")
+    if day is not None and getattr(getattr(day, "dt", None), "tz", None) is not None:
+        lines = lines.assign(date_of_service=day.dt.tz_localize(None))  # (its own clock)
+    lines = lines.assign(**{_ROW: range(len(lines))})
+    shown = {name: str(lines[name].dtype) for name in read}
+    con = connection if connection is not None else _own_connection()
+    table = _copy(con, lines)
     try:
-        return findings.df()
+        relation = con.table(table)
+        prepared = prepare(relation, payer, numbered=True, row=_ROW, shown=shown)
+        options = _options(payer, as_of, registry, select, ignore, min_severity, notes)
+        findings, kept = _check(prepared, con, True, options)
+        try:
+            return findings.df()
+        finally:
+            con.execute(f"DROP TABLE IF EXISTS {kept}")
     finally:
         con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _own_connection() -> duckdb.DuckDBPyConnection:
+    con: duckdb.DuckDBPyConnection | None = getattr(_OWN, "connection", None)
+    if con is None:
+        con = _OWN.connection = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _copy(con: duckdb.DuckDBPyConnection, lines: Any) -> str:
+    """A temporary table of a pandas frame's columns. DuckDB types a column of Python
+    objects from its first thousand values; a column whose later values do not fit
+    that type (a code column of numbers, then a HCPCS code) is typed again from all its
+    values."""
+    view = f"passive_ig_frame_{next(_NAMES)}"
+    table = f"passive_ig_lines_{next(_NAMES)}"
+    con.register(view, lines)
+    try:
+        try:
+            con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {view}")
+        except (duckdb.InvalidInputException, duckdb.ConversionException):
+            (before,) = con.execute("SELECT current_setting('pandas_analyze_sample')").fetchall()[0]
+            con.execute(f"SET pandas_analyze_sample = {max(len(lines), 1)}")
+            try:
+                con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {view}")
+            finally:
+                con.execute(f"SET pandas_analyze_sample = {int(before)}")
+    finally:
+        con.unregister(view)
+    return table
 
 
 def _options(
@@ -489,7 +605,11 @@ def _check(
     """The findings of a prepared relation (``options``: those of :func:`run`), and the
     name of the table that holds them."""
     engine = _DuckDB(con)
-    lines = nw.from_native(prepared)
-    if not numbered:  # numbered by reading: numbered once
-        lines = engine.cache(lines)
-    return engine.finish(run(lines, engine, **options))
+    try:
+        lines = nw.from_native(prepared)
+        if not numbered:  # numbered by reading: numbered once
+            lines = engine.cache(lines)
+        return engine.finish(run(lines, engine, **options))
+    except BaseException:  # (a check that fails leaves none of its tables behind)
+        engine.drop()
+        raise

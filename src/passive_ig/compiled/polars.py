@@ -20,14 +20,24 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
 import polars as pl
 
 from ..answers import Severity
-from ._columns import DAY, FLAG, NUMBER, TEXTS, check_types, no_code, number_columns, wrong_values
+from ._columns import (
+    DAY,
+    FLAG,
+    NUMBER,
+    NUMBER_TEXT,
+    TEXTS,
+    no_code,
+    number_columns,
+    readable_types,
+    wrong_values,
+)
 from ._rules import Columns, Key
 from ._run import run
 
@@ -153,6 +163,11 @@ def _series(name: str, values: list[Any], kind: str) -> pl.Series:
 
 
 _TEXT = (pl.String, pl.Categorical, pl.Enum)
+_ROW = "__passive_ig_row"
+"""The name the frame's positions go under until they are ``row`` (a column of the
+user's may be called ``row``)."""
+
+Schema = Mapping[str, Any]
 
 
 def _is_text(dtype: Any) -> bool:
@@ -169,44 +184,54 @@ def _readable(kind: str, dtype: Any) -> bool:
     if kind == FLAG:
         return isinstance(dtype, pl.Boolean) or bool(dtype.is_integer())
     if kind == TEXTS:
-        inner = dtype.inner if isinstance(dtype, pl.List) else dtype
-        return _is_text(inner) or (isinstance(dtype, pl.List) and isinstance(inner, pl.Null))
+        if isinstance(dtype, (pl.List, pl.Array)):
+            return _is_text(dtype.inner) or isinstance(dtype.inner, pl.Null)
+        return _is_text(dtype)
     if kind == DAY:
         return isinstance(dtype, (pl.Date, pl.Datetime)) or _is_text(dtype)
     return _is_text(dtype) or bool(dtype.is_numeric())  # PLACE
 
 
-def _check_columns(frame: pl.LazyFrame, schema: pl.Schema) -> None:
-    """Refuse a column the rules cannot read, and text that does not read as the number
-    it stands for (the first such value, its row and how many there are)."""
-    check_types(schema, _readable)
+def _columns(frame: pl.LazyFrame, schema: Schema) -> Schema:
+    """The frame's columns the rules read, by type: a column of a type they cannot read
+    that holds no value is left out, any other is refused; so is text that does not read
+    as the number it stands for (the first such value, its row and how many there
+    are)."""
+
+    def empty(names: list[str]) -> set[str]:
+        given = frame.select(pl.col(name).is_not_null().any() for name in names).collect()
+        return {name for name in names if not given[name][0]}
+
+    schema = readable_types(schema, _readable, empty)
     for name in number_columns(schema, _is_text):
+        text = pl.col(name).cast(pl.String).str.strip_chars()
         bad = (
-            frame.with_row_index("at")
-            .filter(pl.col(name).is_not_null() & _number(name, schema).is_null())
-            .select(pl.col("at"), pl.col(name).cast(pl.String).alias("value"))
+            frame.with_row_index(_ROW)
+            .filter(text.is_not_null() & (text != "") & ~text.str.contains(NUMBER_TEXT))
             .select(
                 pl.len().alias("count"),
-                pl.col("at").min().alias("at"),
-                pl.col("value").sort_by("at").first().alias("value"),
+                pl.col(_ROW).min().alias("at"),
+                pl.col(name).cast(pl.String).sort_by(_ROW).first().alias("value"),
             )
             .collect()
         )
         if bad["count"][0]:
             raise wrong_values(name, bad["at"][0], bad["value"][0], bad["count"][0])
+    return schema
 
 
-def _number(name: str, schema: pl.Schema) -> pl.Expr:
-    """A column of numbers (text that reads as none: null, refused before)."""
+def _number(name: str, schema: Schema) -> pl.Expr:
+    """A column of numbers (text that is no number: null, refused before; blank text:
+    null)."""
     if name not in schema:
         return pl.lit(None, pl.Float64)
     if _is_text(schema[name]):
         text = pl.col(name).cast(pl.String).str.strip_chars()
-        return text.cast(pl.Float64, strict=False)
+        return pl.when(text.str.contains(NUMBER_TEXT)).then(text.cast(pl.Float64, strict=False))
     return pl.col(name).cast(pl.Float64)
 
 
-def _texts(name: str, schema: pl.Schema) -> pl.Expr:
+def _texts(name: str, schema: Schema) -> pl.Expr:
     """A list column of texts, never null (an empty list for none)."""
     dtype = schema.get(name)
     empty = pl.lit([], pl.List(pl.String))
@@ -214,31 +239,39 @@ def _texts(name: str, schema: pl.Schema) -> pl.Expr:
         return empty
     if _is_text(dtype) or isinstance(dtype, pl.Null):
         return pl.col(name).cast(pl.String).str.extract_all(r"[^,;\s]+").fill_null(empty)
+    if isinstance(dtype, pl.Array):
+        return pl.col(name).arr.to_list().cast(pl.List(pl.String)).fill_null(empty)
     return pl.col(name).cast(pl.List(pl.String)).fill_null(empty)
 
 
-def _place(schema: pl.Schema) -> pl.Expr:
+def _place(schema: Schema) -> pl.Expr:
+    """The place of service as text: a whole number from 0 to 99 as two digits, any other
+    number as it is written (a place no one has)."""
     dtype = schema.get("place_of_service")
     if dtype is None:
         return pl.lit(None, pl.String)
+    place = pl.col("place_of_service")
     if dtype.is_integer() or dtype.is_float():
-        return pl.col("place_of_service").cast(pl.Int64).cast(pl.String).str.zfill(2)
-    return pl.col("place_of_service").cast(pl.String)
+        number = place.cast(pl.Float64)
+        whole = (number == number.floor()) & (number >= 0) & (number <= 99)
+        two_digits = number.cast(pl.Int64, strict=False).cast(pl.String).str.zfill(2)
+        return pl.when(whole).then(two_digits).otherwise(place.cast(pl.String))
+    return place.cast(pl.String)
 
 
-def _day(schema: pl.Schema) -> pl.Expr:
+def _day(schema: Schema) -> pl.Expr:
     dtype = schema.get("date_of_service")
     if dtype is None:
         return pl.lit(None, pl.Date)
     if _is_text(dtype):
         text = pl.col("date_of_service").cast(pl.String)
         return text.str.to_date("%Y-%m-%d", strict=False)
-    if isinstance(dtype, pl.Datetime):
+    if isinstance(dtype, pl.Datetime):  # (the date on the column's own clock)
         return pl.col("date_of_service").dt.date()
     return pl.col("date_of_service").cast(pl.Date)
 
 
-def _optional(name: str, schema: pl.Schema, dtype: Any) -> pl.Expr:
+def _optional(name: str, schema: Schema, dtype: Any) -> pl.Expr:
     if name not in schema:
         return pl.lit(None, dtype)
     return pl.col(name).cast(dtype)
@@ -246,15 +279,15 @@ def _optional(name: str, schema: pl.Schema, dtype: Any) -> pl.Expr:
 
 def prepare(frame: pl.LazyFrame, payer: str | None) -> pl.LazyFrame:
     """The frame's lines in the columns the compiled rules read."""
-    schema = frame.collect_schema()
-    if "code" not in schema:
-        raise no_code(list(schema))
-    _check_columns(frame, schema)
+    given = frame.collect_schema()
+    if "code" not in given:
+        raise no_code(list(given))
+    schema = _columns(frame, given)
     payer_expr = pl.lit(payer, pl.String)
     if "payer" in schema:
         payer_expr = pl.coalesce(pl.col("payer").cast(pl.String), payer_expr)
-    return frame.with_row_index("row").select(
-        pl.col("row").cast(pl.Int64),
+    return frame.with_row_index(_ROW).select(
+        pl.col(_ROW).cast(pl.Int64).alias("row"),
         _optional("claim_id", schema, pl.String).alias("claim_id"),
         _optional("line_id", schema, pl.String).alias("line_id"),
         payer_expr.alias("payer_raw"),

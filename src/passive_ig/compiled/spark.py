@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,17 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
-from ._columns import DAY, FLAG, NUMBER, TEXTS, check_types, no_code, number_columns, wrong_values
+from ._columns import (
+    DAY,
+    FLAG,
+    NUMBER,
+    NUMBER_TEXT,
+    TEXTS,
+    no_code,
+    number_columns,
+    readable_types,
+    wrong_values,
+)
 from ._rows import JoinsSortLast
 from ._rules import Columns, Key
 from ._run import PREPARED, run
@@ -42,6 +52,8 @@ if TYPE_CHECKING:
 __all__ = ["check_spark"]
 
 _NAMES = itertools.count()
+
+Schema = Mapping[str, Any]
 
 _WHAT = "a PySpark DataFrame (pyspark.sql.DataFrame, or sqlframe's)"
 
@@ -171,7 +183,7 @@ def _session(native: Any) -> Any:
     return session if session is not None else native.session
 
 
-def _texts(f: ModuleType, name: str, schema: nw.Schema) -> Any:
+def _texts(f: ModuleType, name: str, schema: Schema) -> Any:
     """A list column of texts, never null (an empty list for none)."""
     dtype = schema.get(name)
     empty = f.array_remove(f.array(f.lit("")), "").cast("array<string>")  # (sqlframe: no array())
@@ -183,18 +195,20 @@ def _texts(f: ModuleType, name: str, schema: nw.Schema) -> Any:
     return f.coalesce(f.col(name).cast("array<string>"), empty)
 
 
-def _place(f: ModuleType, schema: nw.Schema) -> Any:
+def _place(f: ModuleType, schema: Schema) -> Any:
     dtype = schema.get("place_of_service")
     if dtype is None:
         return f.lit(None).cast("string")
     if dtype.is_integer() or dtype.is_float():
-        text = f.col("place_of_service").cast("bigint").cast("string")
-        # (lpad alone would cut "123" to "12")
-        return f.when(f.length(text) < 2, f.lpad(text, 2, "0")).otherwise(text)
+        # a whole number from 0 to 99 as two digits, any other as it is written
+        number = f.col("place_of_service").cast("double")
+        whole = (number == f.floor(number)) & (number >= 0) & (number <= 99)
+        two_digits = f.lpad(number.cast("bigint").cast("string"), 2, "0")
+        return f.when(whole, two_digits).otherwise(f.col("place_of_service").cast("string"))
     return f.col("place_of_service").cast("string")
 
 
-def _day(f: ModuleType, schema: nw.Schema) -> Any:
+def _day(f: ModuleType, schema: Schema) -> Any:
     dtype = schema.get("date_of_service")
     if dtype is None:
         return f.lit(None).cast("date")
@@ -206,7 +220,7 @@ def _day(f: ModuleType, schema: nw.Schema) -> Any:
     return f.col("date_of_service").cast("date")
 
 
-def _optional(f: ModuleType, name: str, schema: nw.Schema, kind: str) -> Any:
+def _optional(f: ModuleType, name: str, schema: Schema, kind: str) -> Any:
     if name not in schema:
         return f.lit(None).cast(kind)
     return f.col(name).cast(kind)
@@ -233,30 +247,41 @@ def _readable(kind: str, dtype: Any) -> bool:
     return _is_text(dtype) or bool(dtype.is_numeric())  # PLACE
 
 
-def _number(f: ModuleType, name: str, schema: nw.Schema) -> Any:
-    """A column of numbers (text that reads as none: null, refused before)."""
+def _number(f: ModuleType, name: str, schema: Schema) -> Any:
+    """A column of numbers (text that is no number: null, refused before; blank text:
+    null)."""
     if name not in schema:
         return f.lit(None).cast("double")
     if _is_text(schema[name]):
-        return f.expr(f"try_cast(trim(CAST(`{name}` AS string)) AS double)")
+        text = f.trim(f.col(name).cast("string"))
+        return f.when(
+            text.rlike(NUMBER_TEXT), f.expr(f"try_cast(trim(CAST(`{name}` AS string)) AS double)")
+        )
     return f.col(name).cast("double")
 
 
-def _check_columns(native: Any, schema: nw.Schema, f: ModuleType, window: Any) -> None:
-    """Refuse a column the rules cannot read, and text that does not read as the number
-    it stands for (the first such value, its row and how many there are: a job on the
-    cluster, only for a column of text)."""
-    check_types(schema, _readable)
+def _columns(native: Any, schema: Schema, f: ModuleType, window: Any) -> Schema:
+    """The frame's columns the rules read, by type: a column of a type they cannot read
+    that holds no value is left out, any other is refused; so is text that does not read
+    as the number it stands for (the first such value, its row and how many there are:
+    a job on the cluster, only for a column of text)."""
+
+    def empty(names: list[str]) -> set[str]:
+        counts = native.agg(*(f.count(f.col(name)).alias(name) for name in names)).collect()[0]
+        return {name for name in names if not counts[name]}
+
+    schema = readable_types(schema, _readable, empty)
     for name in number_columns(schema, _is_text):
-        bad = native.select(
-            _row_number(f, window).alias("n"),
-            f.col(name).cast("string").alias("value"),
-            _number(f, name, schema).alias("number"),
-        ).filter(f.col("value").isNotNull() & f.col("number").isNull())
+        numbered = native.select(
+            _row_number(f, window).alias("n"), f.col(name).cast("string").alias("value")
+        )
+        text = f.trim(f.col("value"))
+        bad = numbered.filter(text.isNotNull() & (text != "") & ~text.rlike(NUMBER_TEXT))
         count = bad.count()
         if count:
             first = bad.orderBy("n").limit(1).collect()[0]
             raise wrong_values(name, first["n"], first["value"], count)
+    return schema
 
 
 def _row_number(f: ModuleType, window: Any) -> Any:
@@ -272,11 +297,11 @@ def _row_number(f: ModuleType, window: Any) -> Any:
 
 def prepare(frame: nw.LazyFrame[Any], payer: str | None) -> nw.LazyFrame[Any]:
     """The frame's lines in the columns the compiled rules read (PREPARED)."""
-    schema = frame.collect_schema()
-    if "code" not in schema:
-        raise no_code(list(schema))
+    given = frame.collect_schema()
+    if "code" not in given:
+        raise no_code(list(given))
     f, window = _modules(frame)
-    _check_columns(frame.to_native(), schema, f, window)
+    schema = _columns(frame.to_native(), given, f, window)
     payer_col = f.lit(payer).cast("string")
     if "payer" in schema:
         payer_col = f.coalesce(f.col("payer").cast("string"), payer_col)
