@@ -71,9 +71,12 @@ about 0.45 s whatever its size: check a large file once rather than many small o
 ``evaluation_and_management``, numbers in ``diagnoses`` or ``date_of_service``, true or
 false in ``units``) is refused before any rule runs, with an
 :class:`~passive_ig.errors.InvalidInputError` that names the column, its type and what
-it should hold. Numbers given as text (``units``, ``dose_mg``, ``discarded_mg``, as a CSV
-file may give them) are read as numbers; text that is no number is refused, with its
-first value, its row and how many more rows there are. Values the Python checker
+it should hold; such a column with no value at all (a pandas column of NaN only) is a
+column not given. Numbers given as text (``units``, ``dose_mg``, ``discarded_mg``, as a
+CSV file may give them) are read when they are plain decimal numbers (``70``,
+``35000.0``, ``1e3``), blank text is no number given, and any other text (``seventy``,
+``nan``, ``1,000``) is refused, with its first value, its row and how many more rows
+there are. Values the Python checker
 refuses when a :class:`~passive_ig.claims.ClaimLine` is built (a negative dose, a date
 that is not a date, a null item in a list) are not refused here: a date that does not
 read as ``YYYY-MM-DD`` is a missing date, and a null modifier or diagnosis is skipped.
@@ -137,8 +140,8 @@ def check_table(
     ``table`` is a polars DataFrame (a DataFrame comes back) or LazyFrame (a LazyFrame
     comes back), a DuckDB relation, or the path of a Parquet or CSV file (a DuckDB
     relation comes back, on ``connection``, by default DuckDB's default connection), a
-    pandas DataFrame (checked on DuckDB, which reads it where it is: a pandas DataFrame
-    comes back; see :func:`passive_ig.compiled.duckdb.check_pandas`), or a PySpark
+    pandas DataFrame (checked on DuckDB: a pandas DataFrame comes back; see
+    :func:`passive_ig.compiled.duckdb.check_pandas`), or a PySpark
     DataFrame (``pyspark.sql.DataFrame``, or sqlframe's: a DataFrame of the same session
     comes back; see :func:`passive_ig.compiled.spark.check_spark`). An engine that is
     not installed raises :class:`ModuleNotFoundError` naming the extra to install.
