@@ -62,7 +62,7 @@ no ``payer`` argument), is not checked: it gets one row of its own, severity
 (an unknown ``payer`` argument is misuse, and raises at once).
 
 **Speed.** On a 2-core machine, 2,000,000 distinct lines: about 2 million lines/s on
-polars, about 0.75 million on DuckDB with the Parquet file read and the findings
+polars, about 0.78 million on DuckDB with the Parquet file read and the findings
 written, against about 60,000 for :meth:`~passive_ig.Registry.check_many` (see the
 README's performance section, measured by ``benchmarks/run.py``). A DuckDB check costs
 about 0.45 s whatever its size: check a large file once rather than many small ones.
