@@ -240,3 +240,27 @@ def test_modifiers_in_a_fixed_size_array_are_read(tmp_path: Path) -> None:
 def test_a_code_column_spelled_in_capitals_is_named(engine: str, tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match=r"did you mean 'CODE'\?$"):
         _check(engine, {"CODE": ["J1459"], "units": [70]}, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "expected"),
+    [
+        (
+            "date_of_service",
+            pd.period_range("2024-03", periods=1, freq="M"),
+            "a date, or text as 'YYYY-MM-DD'",
+        ),
+        ("dose_mg", [1 + 2j], "a number of milligrams"),
+        ("claim_id", pd.to_timedelta([1], unit="D"), "text"),
+    ],
+)
+def test_a_pandas_column_of_a_dtype_duckdb_has_no_type_for_is_named(
+    column: str, values: Any, expected: str
+) -> None:
+    frame = pd.DataFrame({"code": ["J1459"], "units": [70], column: values})
+    with pytest.raises(InvalidInputError) as caught:
+        check_table(frame, payer="Medicare")
+    dtype = str(frame[column].dtype)
+    assert str(caught.value) == (
+        f"{dtype!r} is not a valid type of column {column!r}: expected a column of {expected}"
+    )

@@ -31,6 +31,7 @@ from ..answers import Severity
 from ..errors import InvalidInputError
 from ._columns import (
     DAY,
+    EXPECTED,
     FLAG,
     NUMBER,
     NUMBER_TEXT,
@@ -559,6 +560,11 @@ def _copy(con: duckdb.DuckDBPyConnection, lines: Any) -> str:
     values."""
     view = f"passive_ig_frame_{next(_NAMES)}"
     table = f"passive_ig_lines_{next(_NAMES)}"
+    for name in lines.columns:  # (a dtype DuckDB has no type for, named before it says so)
+        dtype = lines[name].dtype
+        if getattr(dtype, "kind", "O") in "cmV" or type(dtype).__name__ == "PeriodDtype":
+            expected = f"a column of {EXPECTED[name]}" if name in EXPECTED else "a column of text"
+            raise InvalidInputError(str(dtype), expected, what=f"type of column {name!r}")
     con.register(view, lines)
     try:
         try:
