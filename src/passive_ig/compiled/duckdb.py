@@ -29,6 +29,7 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
+from ..frames import LINE_COLUMNS
 from ._columns import (
     DAY,
     EXPECTED,
@@ -474,21 +475,7 @@ def check_duckdb(
 _ROW = "__passive_ig_row"
 """The column of a pandas frame's positions, in the copy DuckDB reads."""
 
-READ = (
-    "claim_id",
-    "line_id",
-    "payer",
-    "code",
-    "modifiers",
-    "units",
-    "place_of_service",
-    "date_of_service",
-    "diagnoses",
-    "dose_mg",
-    "discarded_mg",
-    "evaluation_and_management",
-    "prior_authorization",
-)
+READ = ("claim_id", "line_id", *LINE_COLUMNS, "prior_authorization")
 """The columns of a table of lines the rules read."""
 
 _OWN = threading.local()
