@@ -271,3 +271,23 @@ def test_pandas_frames_checked_in_threads_give_what_each_gives_alone() -> None:
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(rows, frames * 4))
     assert together == alone * 4
+
+
+def test_a_pandas_frames_findings_have_the_same_dtypes_whatever_they_hold() -> None:
+    pd = pytest.importorskip("pandas")
+    line = {"code": ["J1459"], "units": [70], "dose_mg": [35000.0], "date_of_service": [DAY]}
+    frames = {
+        "no finding": pd.DataFrame({**line, "modifiers": ["JZ"]}),
+        "a line alone": pd.DataFrame(line),
+        "a claim": pd.DataFrame({**line, "claim_id": ["c1"]}),
+    }
+    dtypes = {
+        name: {
+            column: str(dtype)
+            for column, dtype in check_table(frame, payer="Medicare").dtypes.items()
+        }
+        for name, frame in frames.items()
+    }
+    assert dtypes["no finding"] == dtypes["a line alone"] == dtypes["a claim"]
+    assert dtypes["a claim"]["line"] == "Int64"
+    assert dtypes["a claim"]["claim_id"] == "object"

@@ -501,8 +501,9 @@ def check_pandas(
     DuckDB copies the columns the rules read into a table of its own, once, on
     ``connection`` (default: a connection of passive_ig's own, one for each thread, so
     that frames can be checked in several threads at once). A finding's ``row`` is its
-    line's position in the frame, whatever the frame's index; ``sources`` holds an array
-    of source ids. A date with a time zone is the date on that zone's clock. The tables
+    line's position in the frame, whatever the frame's index; ``line`` is a nullable
+    ``Int64`` column (null for a line alone), the texts are ``object`` columns, and
+    ``sources`` holds an array of source ids. A date with a time zone is the date on that zone's clock. The tables
     the check made are dropped once the findings are in the frame returned."""
     names = [name for name in frame.columns if isinstance(name, str)]
     twice = sorted({name for name in names if names.count(name) > 1 and name in READ})
@@ -525,11 +526,17 @@ def check_pandas(
         options = _options(payer, as_of, registry, select, ignore, min_severity, notes)
         findings, kept = _check(prepared, con, True, options)
         try:
-            return findings.df()
+            found = findings.df()
         finally:
             con.execute(f"DROP TABLE IF EXISTS {kept}")
     finally:
         con.execute(f"DROP TABLE IF EXISTS {table}")
+    # (the same dtypes whatever the findings: DuckDB gives a column with nulls, or none
+    # at all, a dtype of its own)
+    for name in ("claim_id", "line_id", "payer", "path", "suggestion"):
+        found[name] = found[name].astype(object)
+    found["line"] = found["line"].astype("Int64")
+    return found
 
 
 def _own_connection() -> duckdb.DuckDBPyConnection:
