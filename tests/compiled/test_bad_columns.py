@@ -264,3 +264,60 @@ def test_a_pandas_column_of_a_dtype_duckdb_has_no_type_for_is_named(
     assert str(caught.value) == (
         f"{dtype!r} is not a valid type of column {column!r}: expected a column of {expected}"
     )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_table_called_t_on_the_connection_changes_nothing(engine: str, tmp_path: Path) -> None:
+    columns = _lines(units=["70", "70"], dose_mg=[35000.0] * 2, modifiers=["JZ", ""])
+    if engine == "polars":
+        pytest.skip("no DuckDB connection")
+    plain = _check(engine, columns, tmp_path)
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t AS SELECT 'J1459' AS code, 70 AS units")
+    if engine == "pandas":
+        found = check_table(pd.DataFrame(columns), payer="Medicare", connection=connection)
+        assert list(found[["row", "rule", "path"]].itertuples(index=False, name=None)) == plain
+    else:
+        path = tmp_path / "lines.parquet"
+        pl.DataFrame(columns).write_parquet(path)
+        found = check_table(str(path), payer="Medicare", connection=connection)
+        assert found.select("row, rule, path").fetchall() == plain
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_place_of_service_that_is_nan_or_a_decimal_is_read_alike(
+    engine: str, tmp_path: Path
+) -> None:
+    nan = _lines(place_of_service=[float("nan"), 11.0], units=[70] * 2, dose_mg=[35000.0] * 2)
+    found = {(row, rule) for row, rule, _ in _check(engine, nan, tmp_path)}
+    assert (1, "place-of-service.malformed") not in found
+    if engine == "pandas":  # (NaN is how pandas says missing, as check_frame reads it)
+        assert (0, "place-of-service.malformed") not in found
+        return  # (and pandas has no decimal dtype of its own)
+    assert (0, "place-of-service.malformed") in found
+    decimals = pl.DataFrame(_lines(units=[70] * 2, dose_mg=[35000.0] * 2)).with_columns(
+        place_of_service=pl.Series([1, 11], dtype=pl.Decimal(4, 2))
+    )
+    found = {
+        (row, rule) for row, rule, _ in _check(engine, decimals.to_dict(as_series=False), tmp_path)
+    }
+    assert (1, "place-of-service.malformed") not in found
+
+
+@pytest.mark.parametrize("engine", REFUSING)
+@pytest.mark.parametrize("text", ["\t70", "70\r"])
+def test_only_spaces_are_trimmed_from_a_text_number_on_every_engine(
+    engine: str, text: str, tmp_path: Path
+) -> None:
+    columns = _lines(units=[text], dose_mg=[35000.0])
+    with pytest.raises(InvalidInputError) as caught:
+        _check(engine, columns, tmp_path)
+    assert (
+        str(caught.value) == f"{text!r} is not a valid units on row 0: expected a number of units"
+    )
+
+
+def test_a_polars_column_called_as_passive_igs_own_row_column_is_left_alone(tmp_path: Path) -> None:
+    columns = _lines(units=["70", "70"], dose_mg=[35000.0] * 2, modifiers=["JZ", ""])
+    plain = _check("polars", columns, tmp_path)
+    assert _check("polars", {**columns, "__passive_ig_row": [7, 8]}, tmp_path) == plain

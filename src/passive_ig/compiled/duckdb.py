@@ -90,6 +90,12 @@ _KEPT: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[Key, str]] = (
 """The plans' lookup tables each connection holds (see ``Backend.kept``)."""
 
 
+def _alias() -> str:
+    """A name to query a relation under that no table of the connection has (a table of
+    the user's called ``t`` would be read in its place)."""
+    return f"passive_ig_rel_{next(_NAMES)}"
+
+
 class _DuckDB(JoinsSortLast):
     packs = True  # each column of a large table costs DuckDB a pass when it is kept
 
@@ -175,10 +181,11 @@ class _DuckDB(JoinsSortLast):
 
     def explode(self, frame: nw.LazyFrame[Any], column: str) -> nw.LazyFrame[Any]:
         relation = frame.to_native()
+        t = _alias()
         out = relation.query(
-            "t",
+            t,
             f"SELECT * FROM (SELECT * EXCLUDE ({column}), unnest({column}) AS value, "
-            f"unnest(generate_series(0, len({column}) - 1)) AS pos FROM t) "
+            f"unnest(generate_series(0, len({column}) - 1)) AS pos FROM {t}) "
             "WHERE value IS NOT NULL",
         )
         return nw.from_native(out)  # type: ignore[no-any-return]
@@ -209,13 +216,15 @@ class _DuckDB(JoinsSortLast):
         relation = frame.to_native()
         quoted = ", ".join(f'"{name}"' for name in columns)
         # (DuckDB's hash is unsigned: the top bit goes, to fit a BIGINT)
-        out = relation.query("t", f"SELECT *, CAST(hash({quoted}) >> 1 AS BIGINT) AS hash FROM t")
+        t = _alias()
+        out = relation.query(t, f"SELECT *, CAST(hash({quoted}) >> 1 AS BIGINT) AS hash FROM {t}")
         return nw.from_native(out)  # type: ignore[no-any-return]
 
     def distinct(self, frame: nw.LazyFrame[Any], column: str) -> list[Any]:
         relation = frame.to_native()
+        t = _alias()
         return [
-            row[0] for row in relation.query("t", f"SELECT DISTINCT {column} FROM t").fetchall()
+            row[0] for row in relation.query(t, f"SELECT DISTINCT {column} FROM {t}").fetchall()
         ]
 
     def rows(self, frame: nw.LazyFrame[Any], columns: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -309,13 +318,15 @@ def _columns(
     ``shown`` gives it, else DuckDB's); so is text that does not read as the number it
     stands for (the first such value, its row, by ``row``, and how many there are)."""
 
+    t = _alias()
+
     def query(sql: str) -> list[Any]:
-        found = relation.query("t", sql)
+        found = relation.query(t, sql)
         assert found is not None
         return list(found.fetchall()[0])
 
     def empty(names: list[str]) -> set[str]:
-        counts = query("SELECT " + ", ".join(f'count("{name}")' for name in names) + " FROM t")
+        counts = query("SELECT " + ", ".join(f'count("{name}")' for name in names) + f" FROM {t}")
         return {name for name, count in zip(names, counts, strict=True) if not count}
 
     names = shown or {}
@@ -323,7 +334,7 @@ def _columns(
     for name in number_columns(types, _is_text):
         count, at, value = query(
             f"SELECT count(*), min(n), arg_min(value, n) FROM (SELECT {row} AS n, "
-            f'CAST("{name}" AS VARCHAR) AS value FROM t) '
+            f'CAST("{name}" AS VARCHAR) AS value FROM {t}) '
             f"WHERE trim(value) <> '' AND NOT regexp_full_match(trim(value), '{NUMBER_TEXT}')"
         )
         if count:
@@ -354,7 +365,8 @@ def _place(types: dict[str, str]) -> str:
     if _is_number(kind):
         number = "CAST(place_of_service AS DOUBLE)"
         return (
-            f"CASE WHEN {number} = floor({number}) AND {number} BETWEEN 0 AND 99 "
+            f"CASE WHEN NOT isnan({number}) AND {number} = floor({number}) "
+            f"AND {number} BETWEEN 0 AND 99 "
             f"THEN lpad(CAST(CAST({number} AS BIGINT) AS VARCHAR), 2, '0') "
             "ELSE CAST(place_of_service AS VARCHAR) END"
         )
@@ -402,6 +414,7 @@ def prepare(
     elif "filename" in types and "file_row_number" in types and files:
         row_sql = "CAST(row_number() OVER (ORDER BY filename, file_row_number) - 1 AS BIGINT)"
     types = _columns(relation, types, row_sql, shown)
+    t = _alias()
     payer_sql = "CAST(NULL AS VARCHAR)" if payer is None else _literal(payer, "str")
     if "payer" in types:
         payer_sql = f"coalesce(CAST(payer AS VARCHAR), {payer_sql})"
@@ -420,10 +433,10 @@ def prepare(
         f"{_number('discarded_mg', types)} AS disc, "
         f"coalesce({_optional('evaluation_and_management', types, 'BOOLEAN')}, FALSE) AS em, "
         f"{_optional('prior_authorization', types, 'VARCHAR')} AS pa_raw "
-        "FROM t"
+        f"FROM {t}"
     )
     sql = inner
-    prepared = relation.query("t", sql)
+    prepared = relation.query(t, sql)
     assert prepared is not None
     return prepared
 

@@ -204,14 +204,14 @@ def _columns(frame: pl.LazyFrame, schema: Schema) -> Schema:
 
     schema = readable_types(schema, _readable, empty)
     for name in number_columns(schema, _is_text):
-        text = pl.col(name).cast(pl.String).str.strip_chars()
+        text = pl.col(name).cast(pl.String).str.strip_chars(" ")
         bad = (
-            frame.with_row_index(_ROW)
+            frame.with_row_index(index := _index(schema))
             .filter(text.is_not_null() & (text != "") & ~text.str.contains(NUMBER_TEXT))
             .select(
                 pl.len().alias("count"),
-                pl.col(_ROW).min().alias("at"),
-                pl.col(name).cast(pl.String).sort_by(_ROW).first().alias("value"),
+                pl.col(index).min().alias("at"),
+                pl.col(name).cast(pl.String).sort_by(index).first().alias("value"),
             )
             .collect()
         )
@@ -220,13 +220,21 @@ def _columns(frame: pl.LazyFrame, schema: Schema) -> Schema:
     return schema
 
 
+def _index(schema: Schema) -> str:
+    """A name for the frame's positions that none of its columns has."""
+    name = _ROW
+    while name in schema:
+        name += "_"
+    return name
+
+
 def _number(name: str, schema: Schema) -> pl.Expr:
     """A column of numbers (text that is no number: null, refused before; blank text:
     null)."""
     if name not in schema:
         return pl.lit(None, pl.Float64)
     if _is_text(schema[name]):
-        text = pl.col(name).cast(pl.String).str.strip_chars()
+        text = pl.col(name).cast(pl.String).str.strip_chars(" ")
         return pl.when(text.str.contains(NUMBER_TEXT)).then(text.cast(pl.Float64, strict=False))
     return pl.col(name).cast(pl.Float64)
 
@@ -251,7 +259,7 @@ def _place(schema: Schema) -> pl.Expr:
     if dtype is None:
         return pl.lit(None, pl.String)
     place = pl.col("place_of_service")
-    if dtype.is_integer() or dtype.is_float():
+    if dtype.is_numeric():
         number = place.cast(pl.Float64)
         whole = (number == number.floor()) & (number >= 0) & (number <= 99)
         two_digits = number.cast(pl.Int64, strict=False).cast(pl.String).str.zfill(2)
@@ -283,11 +291,12 @@ def prepare(frame: pl.LazyFrame, payer: str | None) -> pl.LazyFrame:
     if "code" not in given:
         raise no_code(list(given))
     schema = _columns(frame, given)
+    index = _index(given)
     payer_expr = pl.lit(payer, pl.String)
     if "payer" in schema:
         payer_expr = pl.coalesce(pl.col("payer").cast(pl.String), payer_expr)
-    return frame.with_row_index(_ROW).select(
-        pl.col(_ROW).cast(pl.Int64).alias("row"),
+    return frame.with_row_index(index).select(
+        pl.col(index).cast(pl.Int64).alias("row"),
         _optional("claim_id", schema, pl.String).alias("claim_id"),
         _optional("line_id", schema, pl.String).alias("line_id"),
         payer_expr.alias("payer_raw"),

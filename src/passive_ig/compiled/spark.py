@@ -199,7 +199,7 @@ def _place(f: ModuleType, schema: Schema) -> Any:
     dtype = schema.get("place_of_service")
     if dtype is None:
         return f.lit(None).cast("string")
-    if dtype.is_integer() or dtype.is_float():
+    if dtype.is_numeric():
         # a whole number from 0 to 99 as two digits, any other as it is written
         number = f.col("place_of_service").cast("double")
         whole = (number == f.floor(number)) & (number >= 0) & (number <= 99)
