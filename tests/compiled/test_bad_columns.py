@@ -321,3 +321,30 @@ def test_a_polars_column_called_as_passive_igs_own_row_column_is_left_alone(tmp_
     columns = _lines(units=["70", "70"], dose_mg=[35000.0] * 2, modifiers=["JZ", ""])
     plain = _check("polars", columns, tmp_path)
     assert _check("polars", {**columns, "__passive_ig_row": [7, 8]}, tmp_path) == plain
+
+
+def test_a_pandas_column_of_texts_and_lists_of_texts_is_read_as_lists() -> None:
+    columns = _lines(units=[70, 70], dose_mg=[35000.0] * 2, modifiers=[["JZ"], "JZ"])
+    frame = pd.DataFrame(columns)
+    found = check_table(frame, payer="Medicare")
+    assert found["rule"].tolist() == []  # (no modifier.malformed for the text "['JZ']")
+
+
+def test_a_pandas_column_of_objects_holding_numbers_is_read_as_numbers_whatever_comes_first() -> (
+    None
+):
+    count = 3000  # (DuckDB types a column of objects from its first thousand values)
+    units = pd.Series([35] * (count - 1) + [1.5], dtype=object)
+    frame = pd.DataFrame(
+        _lines(units=list(units), dose_mg=[17500.0] * count, modifiers=["JZ"] * count)
+    )
+    frame["units"] = units
+    found = check_table(frame, payer="Medicare")
+    assert found[["row", "rule"]].values.tolist() == [[count - 1, "units.fraction"]]
+    frame["units"] = pd.Series([35] * (count - 1) + ["x"], dtype=object)
+    with pytest.raises(InvalidInputError) as caught:
+        check_table(frame, payer="Medicare")
+    assert (
+        str(caught.value)
+        == f"'x' is not a valid units on row {count - 1}: expected a number of units"
+    )

@@ -16,6 +16,7 @@ signatures and texts, which the library cleans (see :mod:`passive_ig.compiled`).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import os
 import re
@@ -34,6 +35,7 @@ from ._columns import (
     DAY,
     EXPECTED,
     FLAG,
+    KINDS,
     NUMBER,
     NUMBER_TEXT,
     TEXTS,
@@ -529,7 +531,7 @@ def check_pandas(
     day = lines.get("date_of_service")
     if day is not None and getattr(getattr(day, "dt", None), "tz", None) is not None:
         lines = lines.assign(date_of_service=day.dt.tz_localize(None))  # (its own clock)
-    lines = lines.assign(**{_ROW: range(len(lines))})
+    lines = lines.assign(**_typed(lines), **{_ROW: range(len(lines))})
     shown = {name: str(lines[name].dtype) for name in read}
     con = connection if connection is not None else _own_connection()
     table = _copy(con, lines)
@@ -550,6 +552,38 @@ def check_pandas(
         found[name] = found[name].astype(object)
     found["line"] = found["line"].astype("Int64")
     return found
+
+
+def _typed(lines: Any) -> dict[str, Any]:
+    """The pandas columns of Python objects the rules read as numbers or as lists of text,
+    typed here rather than by DuckDB from their first values: numbers alone as floats,
+    numbers among other things as text (read, or refused, as text numbers are); texts
+    and lists of texts mixed as lists (DuckDB would read a list as the text of its
+    ``repr``)."""
+    infer_dtype = importlib.import_module("pandas.api.types").infer_dtype
+    typed: dict[str, Any] = {}
+    for name in lines.columns:
+        column = lines[name]
+        if column.dtype != object or KINDS.get(name) not in (NUMBER, TEXTS):
+            continue
+        kind = infer_dtype(column, skipna=True)
+        if KINDS[name] == NUMBER and kind in ("integer", "floating", "mixed-integer-float"):
+            typed[name] = column.astype(float)
+        elif KINDS[name] == NUMBER and kind not in ("string", "empty"):
+            typed[name] = column.map(lambda value: value if value is None else str(value))
+        elif KINDS[name] == TEXTS and kind == "mixed":
+            typed[name] = column.map(_listed)
+    return typed
+
+
+def _listed(value: Any) -> list[str] | None:
+    """A value of a column of texts and lists of texts, as a list of texts."""
+    if isinstance(value, str):
+        return [part for part in re.split(r"[,;\s]+", value) if part]
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        items = value.tolist() if hasattr(value, "tolist") else value
+        return [str(item) for item in items if item is not None]
+    return None
 
 
 def _own_connection() -> duckdb.DuckDBPyConnection:
