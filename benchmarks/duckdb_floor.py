@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -38,7 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import SEED, batch_path  # noqa: E402  (the same batch as the main run)
+from run import SEED, batch_path, floor_report  # noqa: E402  (the same batch as the main run)
 
 STEPS = (
     (
@@ -153,18 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         checks.append(time.perf_counter() - start)
         count = findings.aggregate("count(*)").fetchall()[0][0]
 
-    floor = statistics.median(floors)
-    check = statistics.median(checks)
-    print(f"{args.size:,} distinct lines (seed {SEED}), {args.repeats} runs a side, medians\n")
-    print("| step | seconds |")
-    print("| --- | ---: |")
-    for name, times in steps.items():
-        print(f"| floor: {name} | {statistics.median(times):.3f} |")
-    print(f"| **floor, all steps** ({found[-1]:,} findings) | **{floor:.3f}** |")
-    print(f"| compiled check on DuckDB ({count:,} findings) | {check:.3f} |")
-    print()
-    print(f"- floor: {args.size / floor:,.0f} lines/s; the check: {args.size / check:,.0f} lines/s")
-    print(f"- the check takes {check / floor:.2f}x the floor's time")
+    floor_report(args.size, args.repeats, steps, floors, found[-1], "DuckDB", checks, count)
     return 0
 
 

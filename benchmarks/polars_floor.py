@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import SEED, batch_path  # noqa: E402  (the same batch as the main run)
+from run import SEED, batch_path, floor_report  # noqa: E402  (the same batch as the main run)
 
 
 def floor(frame: Any) -> tuple[dict[str, float], int]:
@@ -205,18 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         count = check_table(frame).height
         checks.append(time.perf_counter() - start)
 
-    low = statistics.median(floors)
-    check = statistics.median(checks)
-    print(f"{args.size:,} distinct lines (seed {SEED}), {args.repeats} runs a side, medians\n")
-    print("| step | seconds |")
-    print("| --- | ---: |")
-    for name, times in steps.items():
-        print(f"| floor: {name} | {statistics.median(times):.3f} |")
-    print(f"| **floor, all steps** ({found:,} findings) | **{low:.3f}** |")
-    print(f"| compiled check on polars ({count:,} findings) | {check:.3f} |")
-    print()
-    print(f"- floor: {args.size / low:,.0f} lines/s; the check: {args.size / check:,.0f} lines/s")
-    print(f"- the check takes {check / low:.2f}x the floor's time")
+    floor_report(args.size, args.repeats, steps, floors, found, "polars", checks, count)
     return 0
 
 

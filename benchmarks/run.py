@@ -417,6 +417,32 @@ LINES_PER_SECOND = 2_000_000  # the compiled path's budget, and its budget over 
 OVER_CHECK_MANY = 50.0
 
 
+def floor_report(
+    size: int,
+    repeats: int,
+    steps: dict[str, list[float]],
+    floors: list[float],
+    found: int,
+    engine: str,
+    checks: list[float],
+    count: int,
+) -> None:
+    """Print what ``duckdb_floor.py`` or ``polars_floor.py`` measured: the median of each
+    step of the floor, of the whole floor and of the check, and their ratio."""
+    low = statistics.median(floors)
+    check = statistics.median(checks)
+    print(f"{size:,} distinct lines (seed {SEED}), {repeats} runs a side, medians\n")
+    print("| step | seconds |")
+    print("| --- | ---: |")
+    for name, times in steps.items():
+        print(f"| floor: {name} | {statistics.median(times):.3f} |")
+    print(f"| **floor, all steps** ({found:,} findings) | **{low:.3f}** |")
+    print(f"| compiled check on {engine} ({count:,} findings) | {check:.3f} |")
+    print()
+    print(f"- floor: {size / low:,.0f} lines/s; the check: {size / check:,.0f} lines/s")
+    print(f"- the check takes {check / low:.2f}x the floor's time")
+
+
 def batch_path(size: int, seed: int = SEED) -> str:
     """The distinct batch of ``size`` lines as a Parquet file, made once (in a child) and kept.
 
