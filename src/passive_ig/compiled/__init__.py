@@ -160,17 +160,17 @@ def check_table(
     }
     module = type(table).__module__.split(".", 1)[0]
     if module == "polars":
-        check_polars = _engine("polars", "polars", "check_polars", "a polars frame")
+        check_polars = _engine("polars", "check_polars", "a polars frame")
         return check_polars(table, **options)
     # (before the path test: a sqlframe DataFrame answers hasattr for any name)
     if module in ("pyspark", "sqlframe"):
-        check_spark = _engine("spark", "spark", "check_spark", "a Spark DataFrame")
+        check_spark = _engine("spark", "check_spark", "a Spark DataFrame")
         return check_spark(table, **options)
     if module == "pandas" and hasattr(table, "columns"):
-        check_pandas = _engine("duckdb", "duckdb", "check_pandas", "a pandas DataFrame")
+        check_pandas = _engine("duckdb", "check_pandas", "a pandas DataFrame")
         return check_pandas(table, connection=connection, **options)
     if module in ("duckdb", "_duckdb") or isinstance(table, str) or hasattr(table, "__fspath__"):
-        check_duckdb = _engine("duckdb", "duckdb", "check_duckdb", "a DuckDB relation or a file")
+        check_duckdb = _engine("duckdb", "check_duckdb", "a DuckDB relation or a file")
         return check_duckdb(table, connection=connection, **options)
     raise InvalidInputError(
         table,
@@ -180,9 +180,10 @@ def check_table(
     )
 
 
-def _engine(module: str, extra: str, name: str, what: str) -> Any:
+def _engine(module: str, name: str, what: str) -> Any:
     """The check function ``name`` of the engine module ``module``; a missing engine
-    (DuckDB, polars, narwhals) is named with the extra that installs it."""
+    (DuckDB, polars, narwhals) is named with the extra that installs it, which has the
+    module's name."""
     try:
         engine = importlib.import_module(f"{__name__}.{module}")
     except ModuleNotFoundError as exc:
@@ -190,7 +191,7 @@ def _engine(module: str, extra: str, name: str, what: str) -> Any:
             raise
         raise ModuleNotFoundError(
             f"checking {what} with the compiled rules needs {exc.name}, which is not "
-            f"installed: pip install 'passive-ig[{extra}]'",
+            f"installed: pip install 'passive-ig[{module}]'",
             name=exc.name,
         ) from exc
     return getattr(engine, name)

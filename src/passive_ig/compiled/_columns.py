@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..errors import InvalidInputError
 
@@ -19,6 +19,7 @@ __all__ = [
     "EXPECTED",
     "KINDS",
     "NUMBER_TEXT",
+    "Schema",
     "no_code",
     "number_columns",
     "readable_types",
@@ -26,6 +27,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+Schema = Mapping[str, Any]
+"""A frame's columns and their types on its engine (polars', narwhals')."""
 
 NUMBER, FLAG, TEXTS, DAY, PLACE = "number", "flag", "texts", "day", "place"
 

@@ -414,11 +414,12 @@ def _described(plan: Plan, registry: Registry) -> tuple[dict[str, list[Any]], tu
             ]
             out["sources"] += table["sources"]
     at = {rank: index for index, rank in enumerate(table["rank"])}
+    payer_at = {payer: index for index, payer in enumerate(plan.payer_ids)}
     for (rank, payer, code_id), sources in cited.items():
-        row = (plan.payer_ids.index(payer) * codes + code_id + 1) * per_code + at[rank]
+        row = (payer_at[payer] * codes + code_id + 1) * per_code + at[rank]
         out["sources"][row] = sources
     for (rank, payer), entries in keyed.items():
-        payer_index = plan.payer_ids.index(payer)
+        payer_index = payer_at[payer]
         index = at[rank]
         for only, ckey, own in entries:
             for code_id in range(-1, codes - 1) if only is None else (only,):

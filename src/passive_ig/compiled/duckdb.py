@@ -30,7 +30,7 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
-from ..frames import LINE_COLUMNS
+from ..frames import _SEPARATORS, LINE_COLUMNS
 from ._columns import (
     DAY,
     EXPECTED,
@@ -437,8 +437,7 @@ def prepare(
         f"{_optional('prior_authorization', types, 'VARCHAR')} AS pa_raw "
         f"FROM {t}"
     )
-    sql = inner
-    prepared = relation.query(t, sql)
+    prepared = relation.query(t, inner)
     assert prepared is not None
     return prepared
 
@@ -518,8 +517,9 @@ def check_pandas(
     that frames can be checked in several threads at once). A finding's ``row`` is its
     line's position in the frame, whatever the frame's index; ``line`` is a nullable
     ``Int64`` column (null for a line alone), the texts are ``object`` columns, and
-    ``sources`` holds an array of source ids. A date with a time zone is the date on that zone's clock. The tables
-    the check made are dropped once the findings are in the frame returned."""
+    ``sources`` holds an array of source ids. A date with a time zone is the date on
+    that zone's clock. The tables the check made are dropped once the findings are in
+    the frame returned."""
     names = [name for name in frame.columns if isinstance(name, str)]
     twice = sorted({name for name in names if names.count(name) > 1 and name in READ})
     if twice:
@@ -579,7 +579,7 @@ def _typed(lines: Any) -> dict[str, Any]:
 def _listed(value: Any) -> list[str] | None:
     """A value of a column of texts and lists of texts, as a list of texts."""
     if isinstance(value, str):
-        return [part for part in re.split(r"[,;\s]+", value) if part]
+        return [part for part in _SEPARATORS.split(value) if part]
     if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
         items = value.tolist() if hasattr(value, "tolist") else value
         return [str(item) for item in items if item is not None]

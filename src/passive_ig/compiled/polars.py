@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import narwhals as nw
@@ -33,6 +33,7 @@ from ._columns import (
     NUMBER,
     NUMBER_TEXT,
     TEXTS,
+    Schema,
     no_code,
     number_columns,
     readable_types,
@@ -166,8 +167,6 @@ _TEXT = (pl.String, pl.Categorical, pl.Enum)
 _ROW = "__passive_ig_row"
 """The name the frame's positions go under until they are ``row`` (a column of the
 user's may be called ``row``)."""
-
-Schema = Mapping[str, Any]
 
 
 def _is_text(dtype: Any) -> bool:

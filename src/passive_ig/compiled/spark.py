@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,7 @@ from ._columns import (
     NUMBER,
     NUMBER_TEXT,
     TEXTS,
+    Schema,
     no_code,
     number_columns,
     readable_types,
@@ -53,7 +54,6 @@ __all__ = ["check_spark"]
 
 _NAMES = itertools.count()
 
-Schema = Mapping[str, Any]
 
 _WHAT = "a PySpark DataFrame (pyspark.sql.DataFrame, or sqlframe's)"
 
