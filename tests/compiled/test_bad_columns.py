@@ -348,3 +348,12 @@ def test_a_pandas_column_of_objects_holding_numbers_is_read_as_numbers_whatever_
         str(caught.value)
         == f"'x' is not a valid units on row {count - 1}: expected a number of units"
     )
+
+
+def test_nan_among_numbers_and_text_in_a_pandas_column_of_objects_is_missing() -> None:
+    units = pd.Series([70, float("nan"), "x"], dtype=object)
+    frame = pd.DataFrame(_lines(units=[70, 70, 70], dose_mg=[35000.0] * 3))
+    frame["units"] = units
+    with pytest.raises(InvalidInputError) as caught:
+        check_table(frame, payer="Medicare")
+    assert str(caught.value) == "'x' is not a valid units on row 2: expected a number of units"

@@ -30,7 +30,7 @@ import narwhals as nw
 
 from ..answers import Severity
 from ..errors import InvalidInputError
-from ..frames import _SEPARATORS, LINE_COLUMNS
+from ..frames import _SEPARATORS, LINE_COLUMNS, _missing
 from ._columns import (
     DAY,
     EXPECTED,
@@ -570,7 +570,8 @@ def _typed(lines: Any) -> dict[str, Any]:
         if KINDS[name] == NUMBER and kind in ("integer", "floating", "mixed-integer-float"):
             typed[name] = column.astype(float)
         elif KINDS[name] == NUMBER and kind not in ("string", "empty"):
-            typed[name] = column.map(lambda value: value if value is None else str(value))
+            # (NaN, as pandas says missing, stays missing: not the text "nan")
+            typed[name] = column.map(lambda value: None if _missing(value) else str(value))
         elif KINDS[name] == TEXTS and kind == "mixed":
             typed[name] = column.map(_listed)
     return typed
